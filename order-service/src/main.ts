@@ -1,0 +1,28 @@
+import { Lifecycle, RabbitBroker, createLogger, loadConfig, retryWithBackoff, serve } from '@ecommerce/service-kit';
+import { hostname } from 'node:os';
+import { configSchema } from './config';
+import { createDataSource } from './data-access/data-source';
+import { createOrderServiceApp } from './app';
+
+async function main(): Promise<void> {
+  const config = loadConfig(configSchema);
+  const logger = createLogger({ service: 'order-service', level: config.LOG_LEVEL });
+  const lifecycle = new Lifecycle(logger);
+  lifecycle.installSignalHandlers(25_000);
+
+  const dataSource = createDataSource(config.DATABASE_URL);
+  const broker = new RabbitBroker({ url: config.RABBITMQ_URL, connectionName: `order-service@${hostname()}`, logger });
+  const apps = createOrderServiceApp({ config, logger, lifecycle, dataSource, broker });
+  await serve({ apps, port: config.PORT, internalPort: config.INTERNAL_PORT, lifecycle, logger });
+  // RabbitMQ may come and go; orders are still taken (events wait in the outbox), so it is not awaited here.
+  broker.start();
+  lifecycle.onShutdown('rabbitmq', 'connections', () => broker.close());
+  await retryWithBackoff(() => dataSource.initialize(), { what: 'PostgreSQL', logger });
+  lifecycle.onShutdown('postgres', 'connections', () => dataSource.destroy());
+  logger.info('order-service started');
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`order-service failed to start: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# Provisions what the tests and the local stack need, idempotently: PostgreSQL, RabbitMQ, a
+# MongoDB-compatible server (FerretDB unless MONGODB_URL names one), helm and helm-unittest.
+# Sourced by scripts/test-all.sh and scripts/local-up.sh; each ensure_* is quick when all is in place.
+
+# Pinned tool versions (Go modules with no `replace` directive, so `go install` can build them).
+HELM_VERSION="${HELM_VERSION:-v3.16.4}"
+HELM_UNITTEST_VERSION="${HELM_UNITTEST_VERSION:-v1.0.1}"
+FERRETDB_VERSION="v1.24.2" # pinned in scripts/ferretdb/go.mod
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+STATE_DIR="${ECOMMERCE_STATE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/ecommerce-platform}"
+GOBIN_DIR="$(go env GOPATH 2>/dev/null)/bin"
+export PATH="$GOBIN_DIR:$PATH"
+export TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-postgres://postgres:postgres@127.0.0.1:5432/postgres}"
+export RABBITMQ_URL="${RABBITMQ_URL:-amqp://guest:guest@127.0.0.1:5672}"
+
+log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31mxx\033[0m %s\n' "$*" >&2; exit 1; }
+port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+wait_port() { # host port seconds what
+  local i
+  for ((i = 0; i < $3 * 5; i++)); do port_open "$1" "$2" && return 0; sleep 0.2; done
+  die "$4 did not open $1:$2 within $3 s"
+}
+
+APT_UPDATED=""
+apt_install() {
+  command -v apt-get >/dev/null || die "cannot install $*: no apt-get on this machine"
+  [ -n "$APT_UPDATED" ] || { log "apt-get update"; DEBIAN_FRONTEND=noninteractive apt-get update -qq; APT_UPDATED=1; }
+  log "apt-get install $*"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+ensure_postgres() {
+  if ! port_open 127.0.0.1 5432; then
+    if ! command -v pg_ctlcluster >/dev/null; then
+      apt_install postgresql
+    fi
+    local version
+    version="$(ls /etc/postgresql | sort -V | tail -1)"
+    log "starting PostgreSQL $version"
+    pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+    wait_port 127.0.0.1 5432 30 PostgreSQL
+  fi
+  # A fresh Debian install asks for a password over TCP; give the superuser the one the tests use.
+  # (Where trust auth is configured, as on the CI machine, the password is simply ignored.)
+  if ! psql "$TEST_POSTGRES_URL" -tAc 'SELECT 1' >/dev/null 2>&1; then
+    log "setting the postgres user's password for TCP connections"
+    su postgres -c "psql -qc \"ALTER USER postgres PASSWORD 'postgres'\"" >/dev/null
+    psql "$TEST_POSTGRES_URL" -tAc 'SELECT 1' >/dev/null || die "cannot connect to $TEST_POSTGRES_URL"
+  fi
+}
+
+ensure_rabbitmq() {
+  if ! port_open 127.0.0.1 5672; then
+    command -v rabbitmq-server >/dev/null || apt_install rabbitmq-server
+    log "starting RabbitMQ"
+    rabbitmq-server -detached >/dev/null 2>&1 || true
+    wait_port 127.0.0.1 5672 90 RabbitMQ
+  fi
+  # The AMQP port opens a moment before the broker accepts logins.
+  local i
+  for ((i = 0; i < 60; i++)); do rabbitmqctl -q await_startup >/dev/null 2>&1 && return 0; sleep 1; done
+  die "RabbitMQ did not finish starting"
+}
+
+go_env_for_installs() {
+  command -v go >/dev/null || die "Go is needed to build helm, helm-unittest and FerretDB"
+  export GOFLAGS="-buildvcs=false"
+  # Without a reachable checksum database, the module proxy still serves the pinned modules.
+  if ! curl -sf -m 5 -o /dev/null "https://$(go env GOSUMDB | cut -d' ' -f1)/latest" 2>/dev/null; then
+    export GOSUMDB=off
+  fi
+}
+
+ensure_ferretdb() {
+  local bin="$GOBIN_DIR/ferretdb-local" stamp="$STATE_DIR/ferretdb-local.stamp"
+  local want
+  want="$FERRETDB_VERSION $(sha256sum "$REPO_ROOT/scripts/ferretdb/main.go" "$REPO_ROOT/scripts/ferretdb/go.sum" | sha256sum | cut -c1-16)"
+  if [ ! -x "$bin" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    go_env_for_installs
+    log "building FerretDB $FERRETDB_VERSION (first run only)"
+    (cd "$REPO_ROOT/scripts/ferretdb" && go build -o "$bin" .) || die "FerretDB build failed"
+    mkdir -p "$STATE_DIR" && echo "$want" >"$stamp"
+  fi
+  if ! port_open 127.0.0.1 27017; then
+    mkdir -p "$STATE_DIR/ferretdb-data"
+    log "starting FerretDB on 127.0.0.1:27017"
+    nohup "$bin" -listen-addr 127.0.0.1:27017 -sqlite-url "file:$STATE_DIR/ferretdb-data/" -log-level error \
+      >>"$STATE_DIR/ferretdb.log" 2>&1 &
+    echo $! >"$STATE_DIR/ferretdb.pid"
+    wait_port 127.0.0.1 27017 20 FerretDB
+  fi
+}
+
+ensure_mongodb() {
+  if [ -n "${MONGODB_URL:-}" ]; then
+    log "using the MongoDB at MONGODB_URL (stock-race tests run against it)"
+    export MONGODB_IS_REAL=1
+  else
+    ensure_ferretdb
+    export MONGODB_URL="mongodb://127.0.0.1:27017"
+  fi
+}
+
+ensure_helm() {
+  if ! helm version --short 2>/dev/null | grep -q "^${HELM_VERSION}+"; then
+    go_env_for_installs
+    log "installing helm $HELM_VERSION (first run only)"
+    GOBIN="$GOBIN_DIR" go install "helm.sh/helm/v3/cmd/helm@$HELM_VERSION" || die "helm install failed"
+  fi
+  local plugin_dir
+  plugin_dir="$(helm env HELM_PLUGINS)/helm-unittest"
+  if ! grep -q "version: \"${HELM_UNITTEST_VERSION#v}\"" "$plugin_dir/plugin.yaml" 2>/dev/null || [ ! -x "$plugin_dir/untt" ]; then
+    go_env_for_installs
+    log "installing helm-unittest $HELM_UNITTEST_VERSION (first run only)"
+    GOBIN="$GOBIN_DIR" go install "github.com/helm-unittest/helm-unittest/cmd/helm-unittest@$HELM_UNITTEST_VERSION" ||
+      die "helm-unittest install failed"
+    # Installed by hand: the plugin's own install hook downloads a prebuilt binary, which cannot work here.
+    mkdir -p "$plugin_dir"
+    cp "$GOBIN_DIR/helm-unittest" "$plugin_dir/untt"
+    cat >"$plugin_dir/plugin.yaml" <<YAML
+name: "unittest"
+version: "${HELM_UNITTEST_VERSION#v}"
+usage: "unittest for helm charts"
+description: "helm-unittest, built from source with go install"
+ignoreFlags: false
+command: "\$HELM_PLUGIN_DIR/untt"
+YAML
+  fi
+}
+
+ensure_node_modules() {
+  local stamp="$REPO_ROOT/node_modules/.install-stamp" want
+  want="$(node --version) $(sha256sum "$REPO_ROOT/package-lock.json" | cut -c1-16)"
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    log "npm ci"
+    (cd "$REPO_ROOT" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed"
+    echo "$want" >"$stamp"
+  fi
+}

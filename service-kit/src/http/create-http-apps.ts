@@ -1,0 +1,109 @@
+import Koa, { type Middleware } from 'koa';
+import Router from '@koa/router';
+import { bodyParser } from '@koa/bodyparser';
+import helmet from 'koa-helmet';
+import type { Logger } from 'pino';
+import { errorHandler } from './middleware/error-handler.middleware';
+import { requestId } from './middleware/request-id.middleware';
+import { requestLog } from './middleware/request-log.middleware';
+import { requireInternalToken } from './middleware/internal-token.middleware';
+import { createMetrics, metricsMiddleware, type ServiceMetrics } from './metrics';
+import { healthRouter, type ReadinessCheck } from './health.router';
+import type { Lifecycle } from '../lifecycle/lifecycle';
+import { AppError } from '../errors/app-error';
+
+type Mountable = Router | { router: Router };
+
+export interface HttpAppsOptions {
+  service: string;
+  logger: Logger;
+  lifecycle: Lifecycle;
+  metrics?: ServiceMetrics;
+  /** Each must resolve while its dependency works; /readyz is 503 when any throws. */
+  readiness?: Record<string, ReadinessCheck>;
+  /** Routes served on the public port (through the ingress). */
+  publicRoutes?: Mountable[];
+  /** `/internal/*` routes served on the internal port, behind X-Internal-Token. */
+  internalRoutes?: Mountable[];
+  internalToken?: string;
+  /** Served as GET /openapi.json on the public port. */
+  openapi?: unknown;
+  /** Largest accepted JSON body; larger gets 413. */
+  bodyLimit?: string;
+  /**
+   * False until the service's dependencies are connected; until then every route but the health
+   * endpoints answers 503, so a request that slips past readiness never meets a half-started service.
+   */
+  isStarted?: () => boolean;
+}
+
+export interface HttpApps {
+  publicApp: Koa;
+  internalApp: Koa;
+  metrics: ServiceMetrics;
+}
+
+const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
+function startupGate(isStarted: () => boolean): Middleware {
+  return function waitForStartup(ctx, next) {
+    if (isStarted() || QUIET_PATHS.has(ctx.path)) return next();
+    throw new AppError(503, 'SERVICE_UNAVAILABLE', 'The service is starting, try again shortly', { headers: { 'Retry-After': '2' } });
+  };
+}
+
+const routerOf = (m: Mountable): Router => ('router' in m && !(m instanceof Router) ? m.router : (m as Router));
+
+function baseApp(options: HttpAppsOptions, metrics: ServiceMetrics): Koa {
+  const app = new Koa();
+  app.proxy = true; // behind the ingress: trust X-Forwarded-* for protocol and client address
+  // Errors are answered by errorHandler; Koa's own default logger would print stacks to stderr.
+  app.silent = true;
+  const chain: Middleware[] = [
+    requestId(),
+    requestLog(options.logger, QUIET_PATHS),
+    metricsMiddleware(metrics),
+    errorHandler(options.logger),
+    helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } }),
+    bodyParser({ enableTypes: ['json'], jsonLimit: options.bodyLimit ?? '100kb', encoding: 'utf-8' }),
+  ];
+  for (const m of chain) app.use(m);
+  if (options.isStarted) app.use(startupGate(options.isStarted));
+  return app;
+}
+
+/**
+ * Builds the two Koa apps of a service without listening, so tests can drive them on port 0:
+ * the public one (API, health, metrics, OpenAPI) and the internal one (`/internal/*` only).
+ */
+export function createHttpApps(options: HttpAppsOptions): HttpApps {
+  const metrics = options.metrics ?? createMetrics(options.service);
+
+  const publicApp = baseApp(options, metrics);
+  const health = healthRouter({ lifecycle: options.lifecycle, checks: options.readiness ?? {}, metrics, logger: options.logger });
+  publicApp.use(health.routes());
+  if (options.openapi) {
+    const docs = new Router();
+    docs.get('/openapi.json', (ctx) => {
+      ctx.body = options.openapi;
+    });
+    publicApp.use(docs.routes());
+  }
+  for (const m of options.publicRoutes ?? []) {
+    const router = routerOf(m);
+    publicApp.use(router.routes()).use(router.allowedMethods());
+  }
+
+  const internalApp = baseApp(options, metrics);
+  const internalRoutes = options.internalRoutes ?? [];
+  if (internalRoutes.length) {
+    if (!options.internalToken) throw new Error('internalToken is required when internal routes are served');
+    const guard = requireInternalToken(options.internalToken);
+    internalApp.use((ctx, next) => (ctx.path.startsWith('/internal/') ? guard(ctx, next) : next()));
+    for (const m of internalRoutes) {
+      const router = routerOf(m);
+      internalApp.use(router.routes()).use(router.allowedMethods());
+    }
+  }
+  return { publicApp, internalApp, metrics };
+}

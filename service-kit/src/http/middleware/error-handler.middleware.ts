@@ -1,0 +1,48 @@
+import type { Middleware } from 'koa';
+import type { Logger } from 'pino';
+import { AppError } from '../../errors/app-error';
+
+interface HttpLikeError {
+  status?: number;
+  statusCode?: number;
+  expose?: boolean;
+  type?: string;
+  message?: string;
+}
+
+/** Errors raised by Koa, the router and the body parser, mapped to the contract's codes. */
+function fromHttpError(err: HttpLikeError): AppError | undefined {
+  const status = err.status ?? err.statusCode;
+  if (!status || status < 400 || status >= 500) return undefined;
+  if (status === 413) return new AppError(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large');
+  if (status === 415) return new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
+  if (status === 400) return new AppError(400, 'MALFORMED_JSON', 'The request body is not valid JSON');
+  if (status === 404) return new AppError(404, 'NOT_FOUND', 'Not found');
+  if (status === 405) return new AppError(405, 'METHOD_NOT_ALLOWED', 'Method not allowed');
+  return new AppError(status, 'BAD_REQUEST', err.expose && err.message ? err.message : 'Bad request');
+}
+
+/**
+ * The one place where errors become responses. Operational errors keep their status and code;
+ * anything else is a 500 whose details stay in the log, never in the body.
+ */
+export function errorHandler(logger: Logger): Middleware {
+  return async function handleErrors(ctx, next) {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) throw new AppError(404, 'NOT_FOUND', 'Not found');
+    } catch (caught) {
+      const err = caught instanceof AppError ? caught : fromHttpError(caught as HttpLikeError);
+      if (err) {
+        if (err.status >= 500) logger.error({ err: caught }, err.message);
+        ctx.status = err.status;
+        if (err.headers) ctx.set(err.headers);
+        ctx.body = { error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } };
+        return;
+      }
+      logger.error({ err: caught, method: ctx.method, path: ctx.path }, 'unhandled error');
+      ctx.status = 500;
+      ctx.body = { error: { code: 'INTERNAL', message: 'Internal server error' } };
+    }
+  };
+}

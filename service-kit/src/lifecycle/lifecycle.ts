@@ -1,0 +1,72 @@
+import type { Logger } from 'pino';
+
+/** Listeners stop first (no new work), then workers drain, then connections close. */
+export type ShutdownPhase = 'listeners' | 'workers' | 'connections';
+const PHASE_ORDER: Record<ShutdownPhase, number> = { listeners: 0, workers: 1, connections: 2 };
+
+interface Closer {
+  name: string;
+  phase: ShutdownPhase;
+  close: () => Promise<unknown> | unknown;
+}
+
+/**
+ * Owns the shutdown order of one process. Readiness turns 503 the moment shutdown starts;
+ * closers then run phase by phase, in registration order within a phase.
+ */
+export class Lifecycle {
+  private shuttingDown = false;
+  private readonly closers: Closer[] = [];
+  private shutdownPromise?: Promise<void>;
+
+  constructor(private readonly logger: Logger) {}
+
+  isShuttingDown(): boolean {
+    return this.shuttingDown;
+  }
+
+  onShutdown(name: string, phase: ShutdownPhase, close: Closer['close']): void {
+    this.closers.push({ name, phase, close });
+  }
+
+  shutdown(reason: string): Promise<void> {
+    this.shutdownPromise ??= this.runClosers(reason);
+    return this.shutdownPromise;
+  }
+
+  private async runClosers(reason: string): Promise<void> {
+    this.shuttingDown = true;
+    this.logger.info({ reason }, 'shutting down');
+    const ordered = [...this.closers].sort((a, b) => PHASE_ORDER[a.phase] - PHASE_ORDER[b.phase]);
+    for (const closer of ordered) {
+      try {
+        await closer.close();
+        this.logger.debug({ closer: closer.name }, 'closed');
+      } catch (err) {
+        this.logger.error({ err, closer: closer.name }, 'error while closing');
+      }
+    }
+    this.logger.info('shutdown complete');
+  }
+
+  /**
+   * SIGTERM and SIGINT start a graceful shutdown and exit 0 once every closer has run;
+   * if that takes longer than timeoutMs the process exits 1 rather than hang past the pod's grace period.
+   */
+  installSignalHandlers(timeoutMs: number, exit: (code: number) => void = (code) => process.exit(code)): void {
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (this.shuttingDown) return;
+      const timer = setTimeout(() => {
+        this.logger.error({ timeoutMs }, 'graceful shutdown timed out');
+        exit(1);
+      }, timeoutMs);
+      timer.unref();
+      void this.shutdown(signal).then(() => {
+        clearTimeout(timer);
+        exit(0);
+      });
+    };
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+  }
+}

@@ -1,0 +1,18 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+
+/** What travels with one request or message through every await: its id, for logs and onward calls. */
+export interface RequestContext {
+  requestId: string;
+}
+
+const storage = new AsyncLocalStorage<RequestContext>();
+
+export const runWithContext = <T>(context: RequestContext, fn: () => T): T => storage.run(context, fn);
+export const currentContext = (): RequestContext | undefined => storage.getStore();
+export const currentRequestId = (): string | undefined => storage.getStore()?.requestId;
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** Keep a caller's id when it is sane (no log injection), else make a fresh one. */
+export const acceptRequestId = (candidate: unknown): string =>
+  typeof candidate === 'string' && REQUEST_ID.test(candidate) ? candidate : randomUUID();

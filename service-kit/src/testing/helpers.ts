@@ -1,0 +1,64 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { Writable } from 'node:stream';
+import type Koa from 'koa';
+import { createLogger, type Logger } from '../logging/logger';
+import { listen, type Listener } from '../http/listen';
+
+export const testRabbitUrl = () => process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+export const testMongoUrl = () => process.env.MONGODB_URL ?? 'mongodb://127.0.0.1:27017';
+
+/** Serves a Koa app on an ephemeral loopback port. */
+export async function startTestServer(app: Koa): Promise<Listener & { url: string }> {
+  const listener = await listen(app, 0, '127.0.0.1');
+  return { ...listener, url: `http://127.0.0.1:${listener.port}` };
+}
+
+/** A logger whose lines are kept in memory, for asserting what was (and was not) logged. */
+export function captureLogger(service = 'test'): { logger: Logger; lines: () => Record<string, unknown>[] } {
+  const chunks: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, callback) {
+      chunks.push(String(chunk));
+      callback();
+    },
+  });
+  const logger = createLogger({ service, level: 'debug', destination: sink });
+  const lines = () =>
+    chunks
+      .join('')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return { logger, lines };
+}
+
+export const silentLogger = (): Logger => createLogger({ service: 'test', level: 'silent' });
+
+/** Polls until the check passes or the time is up (then rethrows its last failure). */
+export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 10_000, intervalMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+  }
+}
+
+/**
+ * Closes a named client connection from RabbitMQ's side (as a broker restart or network cut
+ * would), through rabbitmqctl on this machine. Resolves the number of connections closed.
+ * Asynchronous on purpose: a blocked event loop would hold back acks the client already sent.
+ */
+export async function dropRabbitConnection(connectionName: string): Promise<number> {
+  const run = promisify(execFile);
+  // The table form prints full pids (<rabbit@host.N.N.N>), which close_connection accepts; the JSON form does not.
+  const { stdout: listing } = await run('rabbitmqctl', ['list_connections', 'pid', 'client_properties', '-q', '--no-table-headers'], { encoding: 'utf8' });
+  const marker = `{"connection_name","${connectionName}"}`;
+  const pids = listing.split('\n').filter((line) => line.includes(marker)).map((line) => line.split('\t')[0]);
+  for (const pid of pids) await run('rabbitmqctl', ['close_connection', pid, 'closed by a test', '-q']);
+  return pids.length;
+}

@@ -1,0 +1,4 @@
+export * from './postgres';
+export * from './helpers';
+export * from './service-process';
+export * from './boot-test';

@@ -1,0 +1,251 @@
+import Router from '@koa/router';
+import axios from 'axios';
+import { z } from 'zod';
+import {
+  AppError,
+  ApiRouter,
+  Lifecycle,
+  buildOpenApiDocument,
+  createHttpApps,
+  createServiceClient,
+  currentRequestId,
+} from '../src';
+import { captureLogger, startTestServer } from '../src/testing';
+
+const http = axios.create({ validateStatus: () => true });
+const INTERNAL_TOKEN = 'internal-token-for-tests-0123456789';
+
+function buildApps(options: { readiness?: Record<string, () => unknown>; downstreamUrl?: string } = {}) {
+  const { logger, lines } = captureLogger('kit-test');
+  const lifecycle = new Lifecycle(logger);
+  const api = new ApiRouter();
+  api.route({
+    method: 'post',
+    path: '/api/things',
+    summary: 'Create a thing',
+    body: z.object({ name: z.string().min(1), count: z.number().int().positive(), password: z.string().optional() }),
+    responses: { 201: { description: 'created' }, 400: { description: 'invalid' } },
+    handler: (ctx, { body }) => {
+      logger.info({ body }, 'creating thing');
+      ctx.status = 201;
+      ctx.body = body;
+    },
+  });
+  api.route({
+    method: 'get',
+    path: '/api/things/:id',
+    summary: 'Read a thing',
+    params: z.object({ id: z.uuid() }),
+    responses: { 200: { description: 'the thing' } },
+    handler: (ctx, { params }) => {
+      ctx.body = { id: params.id };
+    },
+  });
+  const plain = new Router();
+  plain.get('/api/boom', () => {
+    throw new Error('secret database detail at /srv/app.js:12');
+  });
+  plain.get('/api/teapot', () => {
+    throw new AppError(409, 'INSUFFICIENT_STOCK', 'Not enough stock', { details: [{ field: 'items.0', message: 'short' }] });
+  });
+  plain.get('/api/relay', async (ctx) => {
+    const client = createServiceClient({ baseURL: options.downstreamUrl!, internalToken: INTERNAL_TOKEN });
+    const { data } = await client.get('/internal/echo');
+    ctx.body = { seenByDownstream: data, here: currentRequestId() };
+  });
+  const internal = new Router();
+  internal.get('/internal/echo', (ctx) => {
+    ctx.body = { requestId: ctx.get('X-Request-Id'), token: ctx.get('X-Internal-Token') };
+  });
+  const apps = createHttpApps({
+    service: 'kit-test',
+    logger,
+    lifecycle,
+    readiness: options.readiness,
+    publicRoutes: [api, plain],
+    internalRoutes: [internal],
+    internalToken: INTERNAL_TOKEN,
+    openapi: buildOpenApiDocument({ title: 'kit-test', version: '1' }, [api]),
+    bodyLimit: '1kb',
+  });
+  return { apps, lines, lifecycle };
+}
+
+describe('the Koa app factory', () => {
+  let pub: Awaited<ReturnType<typeof startTestServer>>;
+  let internal: Awaited<ReturnType<typeof startTestServer>>;
+  let built: ReturnType<typeof buildApps>;
+  let ready = true;
+
+  beforeAll(async () => {
+    built = buildApps({ readiness: { database: () => { if (!ready) throw new Error('down'); } } });
+    pub = await startTestServer(built.apps.publicApp);
+    internal = await startTestServer(built.apps.internalApp);
+  });
+  afterAll(async () => {
+    await pub.close(100);
+    await internal.close(100);
+  });
+
+  it('answers an unknown error with 500 INTERNAL, no details, and logs it with the request id', async () => {
+    const res = await http.get(`${pub.url}/api/boom`, { headers: { 'X-Request-Id': 'req-boom-1' } });
+    expect(res.status).toBe(500);
+    expect(res.data).toEqual({ error: { code: 'INTERNAL', message: 'Internal server error' } });
+    expect(JSON.stringify(res.data)).not.toContain('secret');
+    const logged = built.lines().find((l) => l.msg === 'unhandled error');
+    expect(logged).toMatchObject({ requestId: 'req-boom-1', level: 'error', service: 'kit-test' });
+  });
+
+  it('turns an operational error into its status, code and details', async () => {
+    const res = await http.get(`${pub.url}/api/teapot`);
+    expect(res.status).toBe(409);
+    expect(res.data).toEqual({
+      error: { code: 'INSUFFICIENT_STOCK', message: 'Not enough stock', details: [{ field: 'items.0', message: 'short' }] },
+    });
+  });
+
+  it('rejects an invalid body with 400 VALIDATION_FAILED naming each field', async () => {
+    const res = await http.post(`${pub.url}/api/things`, { name: '', count: 1.5 });
+    expect(res.status).toBe(400);
+    expect(res.data.error.code).toBe('VALIDATION_FAILED');
+    expect(res.data.error.details.map((d: { field: string }) => d.field).sort()).toEqual(['count', 'name']);
+  });
+
+  it('rejects a malformed path parameter with 400', async () => {
+    const res = await http.get(`${pub.url}/api/things/not-a-uuid`);
+    expect(res.status).toBe(400);
+    expect(res.data.error.details[0]).toMatchObject({ field: 'id', in: 'params' });
+  });
+
+  it('drops unknown fields instead of passing them on', async () => {
+    const res = await http.post(`${pub.url}/api/things`, { name: 'a', count: 2, role: 'admin', id: 'x' });
+    expect(res.status).toBe(201);
+    expect(res.data).toEqual({ name: 'a', count: 2 });
+  });
+
+  it('answers malformed JSON with 400 MALFORMED_JSON', async () => {
+    const res = await http.post(`${pub.url}/api/things`, '{"name": "a",', { headers: { 'Content-Type': 'application/json' } });
+    expect(res.status).toBe(400);
+    expect(res.data.error.code).toBe('MALFORMED_JSON');
+  });
+
+  it('answers a body over the limit with 413 PAYLOAD_TOO_LARGE', async () => {
+    const res = await http.post(`${pub.url}/api/things`, { name: 'x'.repeat(5000), count: 1 });
+    expect(res.status).toBe(413);
+    expect(res.data.error.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('answers an unknown route with 404 NOT_FOUND in the error body', async () => {
+    const res = await http.get(`${pub.url}/api/nothing-here`);
+    expect(res.status).toBe(404);
+    expect(res.data).toEqual({ error: { code: 'NOT_FOUND', message: 'Not found' } });
+  });
+
+  it('echoes a given X-Request-Id and makes one when absent or unsafe', async () => {
+    const given = await http.get(`${pub.url}/healthz`, { headers: { 'X-Request-Id': 'abc-123' } });
+    expect(given.headers['x-request-id']).toBe('abc-123');
+    const made = await http.get(`${pub.url}/healthz`);
+    expect(made.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const unsafe = await http.get(`${pub.url}/healthz`, { headers: { 'X-Request-Id': 'bad id\twith "stuff"' } });
+    expect(unsafe.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('sets security headers', async () => {
+    const res = await http.get(`${pub.url}/healthz`);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['x-frame-options']).toBeDefined();
+  });
+
+  it('never logs a password', async () => {
+    await http.post(`${pub.url}/api/things`, { name: 'a', count: 1, password: 'hunter2-very-secret' });
+    expect(JSON.stringify(built.lines())).not.toContain('hunter2-very-secret');
+  });
+
+  it('serves an OpenAPI document built from the validating schemas', async () => {
+    const res = await http.get(`${pub.url}/openapi.json`);
+    expect(res.status).toBe(200);
+    expect(res.data.openapi).toBe('3.0.3');
+    expect(Object.keys(res.data.paths).sort()).toEqual(['/api/things', '/api/things/{id}']);
+    const body = res.data.paths['/api/things'].post.requestBody.content['application/json'].schema;
+    expect(body.required).toEqual(expect.arrayContaining(['name', 'count']));
+  });
+
+  it('reports readiness from the registered checks', async () => {
+    expect((await http.get(`${pub.url}/readyz`)).status).toBe(200);
+    ready = false;
+    const down = await http.get(`${pub.url}/readyz`);
+    ready = true;
+    expect(down.status).toBe(503);
+    expect(down.data.checks).toEqual({ database: 'failing' });
+  });
+
+  it('exposes request counts and latency by route template and status', async () => {
+    const id = '6f1c1f55-7d8e-4a53-9a53-8a4b6f0e0c11';
+    await http.get(`${pub.url}/api/things/${id}`);
+    const res = await http.get(`${pub.url}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.data).toMatch(/http_requests_total\{[^}]*route="\/api\/things\/:id"[^}]*status="200"[^}]*\} [1-9]/);
+    expect(res.data).toContain('http_request_duration_seconds_bucket');
+    expect(res.data).not.toContain(id);
+  });
+
+  it('keeps /internal routes off the public port', async () => {
+    const res = await http.get(`${pub.url}/internal/echo`);
+    expect(res.status).toBe(404);
+  });
+
+  it('refuses internal calls without the right token with 401', async () => {
+    expect((await http.get(`${internal.url}/internal/echo`)).status).toBe(401);
+    const wrong = await http.get(`${internal.url}/internal/echo`, { headers: { 'X-Internal-Token': 'nope' } });
+    expect(wrong.status).toBe(401);
+    expect(wrong.data.error.code).toBe('UNAUTHENTICATED');
+    const right = await http.get(`${internal.url}/internal/echo`, { headers: { 'X-Internal-Token': INTERNAL_TOKEN } });
+    expect(right.status).toBe(200);
+  });
+
+  it('serves nothing but /internal on the internal port', async () => {
+    const res = await http.get(`${internal.url}/api/things/6f1c1f55-7d8e-4a53-9a53-8a4b6f0e0c11`, {
+      headers: { 'X-Internal-Token': INTERNAL_TOKEN },
+    });
+    expect(res.status).toBe(404);
+  });
+});
+
+describe('request-id propagation', () => {
+  it('passes the request id and the internal token on service-to-service calls', async () => {
+    const downstream = buildApps();
+    const downstreamServer = await startTestServer(downstream.apps.internalApp);
+    const upstream = buildApps({ downstreamUrl: downstreamServer.url });
+    const upstreamServer = await startTestServer(upstream.apps.publicApp);
+    try {
+      const res = await http.get(`${upstreamServer.url}/api/relay`, { headers: { 'X-Request-Id': 'trace-42' } });
+      expect(res.status).toBe(200);
+      expect(res.data).toEqual({ seenByDownstream: { requestId: 'trace-42', token: INTERNAL_TOKEN }, here: 'trace-42' });
+      const downstreamLog = downstream.lines().find((l) => l.msg === 'request completed' && l.path === '/internal/echo');
+      expect(downstreamLog?.requestId).toBe('trace-42');
+    } finally {
+      await upstreamServer.close(100);
+      await downstreamServer.close(100);
+    }
+  });
+});
+
+describe('readiness during shutdown', () => {
+  it('turns /readyz to 503 as soon as shutdown starts', async () => {
+    const built = buildApps();
+    const server = await startTestServer(built.apps.publicApp);
+    let release!: () => void;
+    built.lifecycle.onShutdown('slow worker', 'workers', () => new Promise<void>((resolve) => { release = resolve; }));
+    try {
+      expect((await http.get(`${server.url}/readyz`)).status).toBe(200);
+      const done = built.lifecycle.shutdown('test');
+      const res = await http.get(`${server.url}/readyz`);
+      expect(res.status).toBe(503);
+      expect(res.data.shuttingDown).toBe(true);
+      release();
+      await done;
+    } finally {
+      await server.close(100);
+    }
+  });
+});
