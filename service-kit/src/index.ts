@@ -17,3 +17,4 @@ export * from './auth/user-authenticator';
 export * from './messaging/rabbit-broker';
 export * from './http/serve';
 export * from './lifecycle/retry';
+export * from './data/postgres';

@@ -1,14 +1,5 @@
-import { DataSource } from 'typeorm';
+import { createPostgresDataSource } from '@ecommerce/service-kit';
 
-/** Schema changes come only from migrations, applied at start-up; never `synchronize`. */
-export function createDataSource(url: string): DataSource {
-  return new DataSource({
-    type: 'postgres',
-    url,
-    synchronize: false,
-    migrationsRun: false,
-    entities: [],
-    migrations: [],
-    extra: { max: 20, connectionTimeoutMillis: 5000 },
-  });
-}
+/** Entities and migrations of the `orders` database; the schema changes only through migrations. */
+export const createDataSource = (url: string) =>
+  createPostgresDataSource({ url, applicationName: 'order-service', entities: [], migrations: [] });
