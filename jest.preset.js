@@ -15,5 +15,4 @@ module.exports = (packageDir) => ({
     '^@ecommerce/service-kit$': path.join(__dirname, 'service-kit/src'),
     '^@ecommerce/service-kit/testing$': path.join(__dirname, 'service-kit/src/testing'),
   },
-  testTimeout: 30000,
 });

@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
 import { Lifecycle, RabbitBroker, createLogger, loadConfig, serve } from '@ecommerce/service-kit';
 import { configSchema } from './config';
-import { createIntegrationServiceApp } from './app';
+import { createIntegrationService } from './app';
+import { DEFAULT_TOPOLOGY, declareTopology } from './entry-points/messaging/order-events.topology';
 
 async function main(): Promise<void> {
   const config = loadConfig(configSchema);
@@ -9,11 +10,18 @@ async function main(): Promise<void> {
   const lifecycle = new Lifecycle(logger);
   lifecycle.installSignalHandlers(25_000);
 
-  const broker = new RabbitBroker({ url: config.RABBITMQ_URL, connectionName: `integration-service@${hostname()}`, logger });
-  const apps = createIntegrationServiceApp({ logger, lifecycle, broker });
+  const topology = DEFAULT_TOPOLOGY;
+  const broker = new RabbitBroker({
+    url: config.RABBITMQ_URL,
+    connectionName: `integration-service@${hostname()}`,
+    logger,
+    topology: (channel) => declareTopology(channel, topology),
+  });
+  const { apps, consumer } = createIntegrationService({ config, logger, lifecycle, broker, topology });
   await serve({ apps, port: config.PORT, lifecycle, logger });
+  await consumer.start();
   broker.start();
-  // Consumers stop and drain before the connection closes (the broker does both, in that order).
+  // The broker stops taking deliveries, lets handlers in flight finish, then closes.
   lifecycle.onShutdown('rabbitmq', 'workers', () => broker.close(20_000));
   logger.info('integration-service started');
 }

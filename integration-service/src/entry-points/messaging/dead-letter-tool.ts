@@ -1,0 +1,98 @@
+import amqp, { type ChannelModel, type ConfirmChannel, type GetMessage } from 'amqplib';
+import { HEADERS } from './order-events.consumer';
+import { deadLetterQueueName, type WorkerTopology } from './order-events.topology';
+
+export interface DeadLetter {
+  messageId: string;
+  type: string;
+  orderId: string;
+  reason: string;
+  attempts: number;
+  failedAt: string;
+  error: string;
+  headers: Record<string, unknown>;
+  body: unknown;
+}
+
+function describe(message: GetMessage): DeadLetter {
+  const headers = (message.properties.headers ?? {}) as Record<string, unknown>;
+  let body: unknown = message.content.toString('utf8');
+  try {
+    body = JSON.parse(body as string);
+  } catch {
+    // kept as text: an invalid event is exactly what may sit here
+  }
+  const event = body as { type?: string; data?: { orderId?: string } };
+  return {
+    messageId: message.properties.messageId ?? '(none)',
+    type: typeof event?.type === 'string' ? event.type : '?',
+    orderId: event?.data?.orderId ?? '?',
+    reason: String(headers[HEADERS.reason] ?? '?'),
+    attempts: Number(headers[HEADERS.attempt] ?? 0),
+    failedAt: String(headers[HEADERS.failedAt] ?? '?'),
+    error: String(headers[HEADERS.error] ?? ''),
+    headers,
+    body,
+  };
+}
+
+/**
+ * Operator access to the dead-letter queue. Messages are read with basic.get and, unless
+ * replayed, returned to the queue when the channel closes, so looking never loses anything.
+ */
+export class DeadLetterTool {
+  private constructor(private readonly connection: ChannelModel, private readonly channel: ConfirmChannel, private readonly topology: WorkerTopology) {}
+
+  static async connect(url: string, topology: WorkerTopology): Promise<DeadLetterTool> {
+    const connection = await amqp.connect(url, { clientProperties: { connection_name: 'integration-service dlq tool' } });
+    const channel = await connection.createConfirmChannel();
+    return new DeadLetterTool(connection, channel, topology);
+  }
+
+  async count(): Promise<number> {
+    return (await this.channel.checkQueue(deadLetterQueueName(this.topology))).messageCount;
+  }
+
+  async list(limit = 1000): Promise<DeadLetter[]> {
+    return (await this.take(limit)).map(describe);
+  }
+
+  async show(messageId: string): Promise<DeadLetter | undefined> {
+    return (await this.list()).find((d) => d.messageId === messageId);
+  }
+
+  /** Re-publishes matching messages to the work queue with a fresh attempt count, then removes them here. */
+  async replay(match: (d: DeadLetter) => boolean, limit = 10_000): Promise<string[]> {
+    const taken = await this.take(limit);
+    const chosen = taken.filter((m) => match(describe(m)));
+    for (const message of chosen) {
+      const headers = { ...(message.properties.headers ?? {}) } as Record<string, unknown>;
+      for (const key of [HEADERS.reason, HEADERS.error, HEADERS.failedAt, HEADERS.lastError]) delete headers[key];
+      this.channel.publish('', this.topology.queue, message.content, {
+        persistent: true,
+        messageId: message.properties.messageId,
+        contentType: message.properties.contentType ?? 'application/json',
+        headers: { ...headers, [HEADERS.attempt]: 0, 'x-replayed-at': new Date().toISOString() },
+      });
+    }
+    await this.channel.waitForConfirms();
+    for (const message of chosen) this.channel.ack(message);
+    return chosen.map((m) => m.properties.messageId ?? '(none)');
+  }
+
+  /** Closing the channel returns every message taken and not acknowledged to the queue. */
+  async close(): Promise<void> {
+    await this.channel.close().catch(() => undefined);
+    await this.connection.close().catch(() => undefined);
+  }
+
+  private async take(limit: number): Promise<GetMessage[]> {
+    const taken: GetMessage[] = [];
+    while (taken.length < limit) {
+      const message = await this.channel.get(deadLetterQueueName(this.topology), { noAck: false });
+      if (!message) break;
+      taken.push(message);
+    }
+    return taken;
+  }
+}
