@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Writable } from 'node:stream';
@@ -61,4 +62,18 @@ export async function dropRabbitConnection(connectionName: string): Promise<numb
   const pids = listing.split('\n').filter((line) => line.includes(marker)).map((line) => line.split('\t')[0]);
   for (const pid of pids) await run('rabbitmqctl', ['close_connection', pid, 'closed by a test', '-q']);
   return pids.length;
+}
+
+/**
+ * A RabbitMQ virtual host of its own for one test file, so suites that use the production
+ * exchange and queue names cannot see each other's messages. delete() removes it and all in it.
+ */
+export async function createTestVhost(prefix: string): Promise<{ url: string; name: string; delete(): Promise<void> }> {
+  const run = promisify(execFile);
+  const name = `${prefix}-${randomBytes(4).toString('hex')}`;
+  await run('rabbitmqctl', ['add_vhost', name, '-q']);
+  await run('rabbitmqctl', ['set_permissions', '-p', name, 'guest', '.*', '.*', '.*', '-q']);
+  const url = new URL(testRabbitUrl());
+  url.pathname = `/${encodeURIComponent(name)}`;
+  return { url: url.toString(), name, delete: async () => { await run('rabbitmqctl', ['delete_vhost', name, '-q']); } };
 }
