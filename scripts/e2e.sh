@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# End-to-end replay: starts the local stack, replays the whole API collection with newman
+# (every assertion must pass), writes a JUnit report to .local/reports/, and stops the stack.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+STACK_WAS_UP=""
+[ -f .local/run/user-service.pid ] && kill -0 "$(cat .local/run/user-service.pid)" 2>/dev/null && STACK_WAS_UP=1
+
+SKIP_BUILD="${SKIP_BUILD:-}" bash scripts/local-up.sh
+[ -n "$STACK_WAS_UP" ] || trap 'bash scripts/local-down.sh' EXIT
+
+admin_password="${ADMIN_PASSWORD:-$(grep -E '^ADMIN_PASSWORD=' .local/stack.env | tail -1 | cut -d= -f2-)}"
+admin_email="${ADMIN_EMAIL:-$(grep -E '^ADMIN_EMAIL=' .local/stack.env | tail -1 | cut -d= -f2-)}"
+mkdir -p .local/reports
+npx newman run api-collection/ecommerce.postman_collection.json \
+  -e api-collection/environments/local.postman_environment.json \
+  --env-var "adminEmail=${admin_email:-admin@example.com}" --env-var "adminPassword=$admin_password" \
+  --reporters cli,junit --reporter-junit-export .local/reports/newman.xml \
+  --timeout-request 15000 --color on "$@"
