@@ -1,5 +1,17 @@
 import { createPostgresDataSource } from '@ecommerce/service-kit';
+import { UserEntity } from './entities/user.entity';
+import { RefreshTokenEntity } from './entities/refresh-token.entity';
+import { LoginAttemptEntity } from './entities/login-attempt.entity';
+import { CreateAccounts1735689600000 } from './migrations/1735689600000-create-accounts';
+
+/** Replicas take turns migrating under this PostgreSQL advisory lock ('user' in ASCII). */
+export const MIGRATION_LOCK_KEY = 0x75736572;
 
 /** Entities and migrations of the `users` database; the schema changes only through migrations. */
 export const createDataSource = (url: string) =>
-  createPostgresDataSource({ url, applicationName: 'user-service', entities: [], migrations: [] });
+  createPostgresDataSource({
+    url,
+    applicationName: 'user-service',
+    entities: [UserEntity, RefreshTokenEntity, LoginAttemptEntity],
+    migrations: [CreateAccounts1735689600000],
+  });

@@ -1,0 +1,64 @@
+import type { DataSource } from 'typeorm';
+import type { NewRefreshToken, RefreshTokenStore, RotationResult } from '../domain/stores';
+import { execute } from './sql';
+
+interface FamilyRow {
+  user_id: string;
+  family_id: string;
+  revoked_at: Date | null;
+}
+
+const INSERT_TOKEN = `
+  INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, expires_at)
+  VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))`;
+
+export class RefreshTokenRepository implements RefreshTokenStore {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async startFamily(userId: string, familyId: string, token: NewRefreshToken): Promise<void> {
+    await this.dataSource.query(INSERT_TOKEN, [token.id, userId, familyId, token.tokenHash, token.ttlSeconds]);
+  }
+
+  /**
+   * The conditional UPDATE is the arbiter: of two requests presenting one token at once, the
+   * second waits on the row lock, then finds it already revoked and is treated as reuse.
+   */
+  async rotate(presentedHash: string, next: NewRefreshToken): Promise<RotationResult> {
+    return this.dataSource.transaction(async (tx) => {
+      const retired = await execute<FamilyRow>(
+        tx,
+        `UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = 'rotated'
+         WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > now()
+         RETURNING user_id, family_id, revoked_at`,
+        [presentedHash],
+      );
+      if (retired.affected === 1) {
+        const { user_id: userId, family_id: familyId } = retired.rows[0];
+        await tx.query(INSERT_TOKEN, [next.id, userId, familyId, next.tokenHash, next.ttlSeconds]);
+        return { outcome: 'rotated', userId, familyId };
+      }
+      const found = await execute<FamilyRow>(tx, `SELECT user_id, family_id, revoked_at FROM refresh_tokens WHERE token_hash = $1`, [presentedHash]);
+      const row = found.rows[0];
+      // Unknown, or expired without ever being used: nothing suggests theft.
+      if (!row || row.revoked_at === null) return { outcome: 'invalid' };
+      await tx.query(
+        `UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = 'reuse-detected' WHERE family_id = $1 AND revoked_at IS NULL`,
+        [row.family_id],
+      );
+      return { outcome: 'reused', userId: row.user_id, familyId: row.family_id };
+    });
+  }
+
+  async revokeFamilyOf(presentedHash: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = 'logout'
+       WHERE family_id IN (SELECT family_id FROM refresh_tokens WHERE token_hash = $1) AND revoked_at IS NULL`,
+      [presentedHash],
+    );
+  }
+
+  async deleteExpired(): Promise<number> {
+    const { affected } = await execute(this.dataSource.manager, `DELETE FROM refresh_tokens WHERE expires_at <= now()`);
+    return affected;
+  }
+}

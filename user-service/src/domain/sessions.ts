@@ -1,0 +1,114 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { AppError, unauthenticated, type AuthenticatedUser, type Logger } from '@ecommerce/service-kit';
+import type { AccessTokens } from './access-tokens';
+import type { PasswordHasher } from './password-hasher';
+import type { LoginAttemptStore, NewRefreshToken, RefreshTokenStore, UserStore } from './stores';
+import { normaliseEmail, type UserRecord } from './user';
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: 'Bearer';
+  /** Seconds until the access token expires. */
+  expiresIn: number;
+}
+
+export interface SessionPolicy {
+  refreshTokenTtlSeconds: number;
+  /** Password checks allowed per account in one window; the next attempt gets 429. */
+  maxLoginAttempts: number;
+  loginWindowSeconds: number;
+}
+
+export const DEFAULT_SESSION_POLICY: SessionPolicy = {
+  refreshTokenTtlSeconds: 30 * 24 * 3600,
+  maxLoginAttempts: 5,
+  loginWindowSeconds: 15 * 60,
+};
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+const invalidCredentials = () => new AppError(401, 'INVALID_CREDENTIALS', 'The email or password is incorrect');
+const invalidRefreshToken = () => unauthenticated('The refresh token is invalid, expired or already used');
+
+/** Sign-in, token refresh with rotation and reuse detection, sign-out, and access-token checks. */
+export class Sessions {
+  constructor(
+    private readonly deps: {
+      users: UserStore;
+      refreshTokens: RefreshTokenStore;
+      loginAttempts: LoginAttemptStore;
+      passwords: PasswordHasher;
+      accessTokens: AccessTokens;
+      logger: Logger;
+    },
+    private readonly policy: SessionPolicy = DEFAULT_SESSION_POLICY,
+  ) {}
+
+  /**
+   * The attempt is counted before the password is checked, in one atomic statement shared by every
+   * replica, so a burst of parallel guesses gets no more checks than the limit. Unknown emails go
+   * through the same steps (a dummy hash included) and get the same answers.
+   */
+  async login(emailInput: string, password: string): Promise<TokenPair> {
+    const { users, loginAttempts, passwords } = this.deps;
+    const email = normaliseEmail(emailInput);
+    const { attempts, retryAfterSeconds } = await loginAttempts.recordAttempt(email, this.policy.loginWindowSeconds);
+    if (attempts > this.policy.maxLoginAttempts) {
+      throw new AppError(429, 'TOO_MANY_ATTEMPTS', 'Too many sign-in attempts for this account, try again later', {
+        headers: { 'Retry-After': String(retryAfterSeconds) },
+      });
+    }
+    const user = await users.findByEmail(email);
+    if (!(await passwords.verify(user?.passwordHash, password)) || !user) throw invalidCredentials();
+    await loginAttempts.reset(email);
+    if (passwords.needsRehash(user.passwordHash)) await users.updatePasswordHash(user.id, await passwords.hash(password));
+    const next = this.newRefreshToken();
+    await this.deps.refreshTokens.startFamily(user.id, randomUUID(), next.record);
+    return this.pair(user, next.token);
+  }
+
+  /** A refresh token works once. Presenting a used one again means it leaked: the whole sign-in ends. */
+  async refresh(refreshToken: string): Promise<TokenPair> {
+    const next = this.newRefreshToken();
+    const result = await this.deps.refreshTokens.rotate(sha256(refreshToken), next.record);
+    if (result.outcome === 'reused') {
+      this.deps.logger.warn({ userId: result.userId, familyId: result.familyId }, 'refresh token reused: token family revoked');
+    }
+    if (result.outcome !== 'rotated') throw invalidRefreshToken();
+    const user = await this.deps.users.findById(result.userId);
+    if (!user) throw invalidRefreshToken();
+    return this.pair(user, next.token);
+  }
+
+  /** Ends the sign-in the token belongs to; says nothing about whether the token was known. */
+  async logout(refreshToken: string): Promise<void> {
+    await this.deps.refreshTokens.revokeFamilyOf(sha256(refreshToken));
+  }
+
+  /** A valid access token of a user who still exists, with the user's current email and role. */
+  async authenticate(accessToken: string): Promise<AuthenticatedUser> {
+    const claims = await this.deps.accessTokens.verify(accessToken);
+    const user = await this.deps.users.findById(claims.userId);
+    if (!user) throw unauthenticated('The access token is invalid or expired');
+    return { userId: user.id, email: user.email, role: user.role };
+  }
+
+  /** Forgets what can no longer matter: expired refresh tokens and finished throttling windows. */
+  async purgeExpired(): Promise<{ refreshTokens: number; loginAttempts: number }> {
+    return {
+      refreshTokens: await this.deps.refreshTokens.deleteExpired(),
+      loginAttempts: await this.deps.loginAttempts.deleteExpired(this.policy.loginWindowSeconds),
+    };
+  }
+
+  private newRefreshToken(): { token: string; record: NewRefreshToken } {
+    // 256 random bits: only the hash is stored, so a database leak yields no usable tokens.
+    const token = randomBytes(32).toString('base64url');
+    return { token, record: { id: randomUUID(), tokenHash: sha256(token), ttlSeconds: this.policy.refreshTokenTtlSeconds } };
+  }
+
+  private async pair(user: UserRecord, refreshToken: string): Promise<TokenPair> {
+    const accessToken = await this.deps.accessTokens.issue(user);
+    return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: this.deps.accessTokens.ttlSeconds };
+  }
+}

@@ -1,0 +1,56 @@
+import type { Role, UserRecord } from './user';
+
+/** What the domain needs from storage; data-access implements these over PostgreSQL. */
+
+export interface NewUser {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  passwordHash: string;
+}
+
+export interface UserStore {
+  /** 'email-taken' when the (normalised) email already has an account, however close the race. */
+  insert(user: NewUser): Promise<UserRecord | 'email-taken'>;
+  findById(id: string): Promise<UserRecord | undefined>;
+  findByEmail(email: string): Promise<UserRecord | undefined>;
+  list(offset: number, limit: number): Promise<{ items: UserRecord[]; total: number }>;
+  updateName(id: string, name: string): Promise<UserRecord | undefined>;
+  updatePasswordHash(id: string, passwordHash: string): Promise<void>;
+  /** Refuses ('last-admin') to leave the system without any admin, even when two demotions race. */
+  changeRole(id: string, role: Role): Promise<UserRecord | 'not-found' | 'last-admin'>;
+}
+
+export interface NewRefreshToken {
+  id: string;
+  tokenHash: string;
+  ttlSeconds: number;
+}
+
+export type RotationResult =
+  | { outcome: 'rotated'; userId: string; familyId: string }
+  /** The token had already been rotated or revoked: its whole family is now revoked. */
+  | { outcome: 'reused'; userId: string; familyId: string }
+  | { outcome: 'invalid' };
+
+export interface RefreshTokenStore {
+  /** Starts a new family (one sign-in) with its first token. */
+  startFamily(userId: string, familyId: string, token: NewRefreshToken): Promise<void>;
+  /** Atomically retires the presented token and issues its successor in the same family. */
+  rotate(presentedHash: string, next: NewRefreshToken): Promise<RotationResult>;
+  /** Revokes every live token of the presented token's family (nothing when it is unknown). */
+  revokeFamilyOf(presentedHash: string): Promise<void>;
+  /** Deletes tokens past their expiry (they can no longer be used, nor reused); resolves the count. */
+  deleteExpired(): Promise<number>;
+}
+
+export interface LoginAttemptStore {
+  /**
+   * Counts one sign-in attempt for the account in the current fixed window (a new window starts
+   * once the old one has passed) and says how many this window holds and when it ends.
+   */
+  recordAttempt(email: string, windowSeconds: number): Promise<{ attempts: number; retryAfterSeconds: number }>;
+  reset(email: string): Promise<void>;
+  deleteExpired(windowSeconds: number): Promise<number>;
+}

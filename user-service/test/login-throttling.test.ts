@@ -1,0 +1,115 @@
+import { startUserService, signUp, uniqueEmail, type RunningUserService } from './support/user-service-harness';
+
+let svc: RunningUserService;
+let replica: RunningUserService;
+let shortWindow: RunningUserService;
+beforeAll(async () => {
+  svc = await startUserService({ prefix: 'users_login' });
+  replica = await startUserService({ replicaOf: svc });
+  shortWindow = await startUserService({ prefix: 'users_login_window', policy: { loginWindowSeconds: 2 } });
+});
+afterAll(async () => {
+  await replica?.close();
+  await svc?.close();
+  await shortWindow?.close();
+});
+
+describe('POST /api/users/login', () => {
+  it('answers 200 with exactly {accessToken, refreshToken, tokenType: "Bearer", expiresIn}', async () => {
+    const { email, password, user } = await signUp(svc.api, 'login');
+    const res = await svc.api.post('/api/users/login', { email: email.toUpperCase(), password });
+    expect(res.status).toBe(200);
+    expect(Object.keys(res.data).sort()).toEqual(['accessToken', 'expiresIn', 'refreshToken', 'tokenType']);
+    expect(res.data.tokenType).toBe('Bearer');
+    expect(res.data.expiresIn).toBe(900);
+    expect(res.data.refreshToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const me = await svc.api.get('/api/users/me', { headers: { Authorization: `Bearer ${res.data.accessToken}` } });
+    expect(me.data.id).toBe(user.id);
+  });
+
+  it('carries iss, aud, sub, role, iat, exp (15 minutes) and jti in an HS256 access token', async () => {
+    const { tokens, user } = await signUp(svc.api, 'claims');
+    const [header, payload] = tokens.accessToken.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
+    expect(header.alg).toBe('HS256');
+    expect(payload).toMatchObject({ iss: 'user-service', aud: 'ecommerce', sub: user.id, role: 'customer' });
+    expect(payload.exp - payload.iat).toBe(900);
+    expect(typeof payload.jti).toBe('string');
+  });
+
+  it('gives the same 401 INVALID_CREDENTIALS body for an unknown email and for a wrong password', async () => {
+    const { email } = await signUp(svc.api, 'wrongpw');
+    const wrongPassword = await svc.api.post('/api/users/login', { email, password: 'not the password' });
+    const unknownEmail = await svc.api.post('/api/users/login', { email: uniqueEmail('ghost'), password: 'not the password' });
+    expect(wrongPassword.status).toBe(401);
+    expect(unknownEmail.status).toBe(401);
+    expect(wrongPassword.data).toEqual(unknownEmail.data);
+    expect(wrongPassword.data.error.code).toBe('INVALID_CREDENTIALS');
+  });
+
+  it('answers 400 VALIDATION_FAILED when the email or password is missing', async () => {
+    const res = await svc.api.post('/api/users/login', { email: 'someone@example.com' });
+    expect(res.status).toBe(400);
+    expect(res.data.error.code).toBe('VALIDATION_FAILED');
+    expect(res.data.error.details[0].field).toBe('password');
+  });
+});
+
+describe('failed-login throttling', () => {
+  it('answers 429 TOO_MANY_ATTEMPTS with Retry-After after 5 failures, even for the right password', async () => {
+    const { email, password } = await signUp(svc.api, 'throttled');
+    for (let i = 0; i < 5; i++) expect((await svc.api.post('/api/users/login', { email, password: `wrong-${i}` })).status).toBe(401);
+    const blocked = await svc.api.post('/api/users/login', { email, password });
+    expect(blocked.status).toBe(429);
+    expect(blocked.data.error.code).toBe('TOO_MANY_ATTEMPTS');
+    const retryAfter = Number(blocked.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThan(800);
+    expect(retryAfter).toBeLessThanOrEqual(900);
+  });
+
+  it('throttles unknown emails the same way, with the same answers', async () => {
+    const email = uniqueEmail('nobody');
+    const answers = [];
+    for (let i = 0; i < 6; i++) answers.push(await svc.api.post('/api/users/login', { email, password: 'whatever-it-is' }));
+    expect(answers.map((a) => a.status)).toEqual([401, 401, 401, 401, 401, 429]);
+    expect(answers[5].data.error.code).toBe('TOO_MANY_ATTEMPTS');
+    expect(answers[5].headers['retry-after']).toBeDefined();
+  });
+
+  it('counts failures across replicas sharing the database', async () => {
+    const { email, password } = await signUp(svc.api, 'replicas');
+    for (let i = 0; i < 5; i++) {
+      const instance = i % 2 ? replica : svc;
+      expect((await instance.api.post('/api/users/login', { email, password: 'wrong password' })).status).toBe(401);
+    }
+    expect((await replica.api.post('/api/users/login', { email, password })).status).toBe(429);
+    expect((await svc.api.post('/api/users/login', { email, password })).status).toBe(429);
+  });
+
+  it('lets no more than 5 password checks through when 20 wrong attempts arrive at once', async () => {
+    const { email } = await signUp(svc.api, 'burst');
+    const results = await Promise.all(Array.from({ length: 20 }, () => svc.api.post('/api/users/login', { email, password: 'wrong password' })));
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(15);
+  });
+
+  it('forgets earlier failures after a successful login', async () => {
+    const { email, password } = await signUp(svc.api, 'reset');
+    for (let i = 0; i < 4; i++) expect((await svc.api.post('/api/users/login', { email, password: 'wrong password' })).status).toBe(401);
+    expect((await svc.api.post('/api/users/login', { email, password })).status).toBe(200);
+    for (let i = 0; i < 4; i++) expect((await svc.api.post('/api/users/login', { email, password: 'wrong password' })).status).toBe(401);
+    expect((await svc.api.post('/api/users/login', { email, password })).status).toBe(200);
+  });
+
+  it('lets the account sign in again once the window has passed', async () => {
+    const { email, password } = await signUp(shortWindow.api, 'window');
+    for (let i = 0; i < 5; i++) await shortWindow.api.post('/api/users/login', { email, password: 'wrong password' });
+    const blocked = await shortWindow.api.post('/api/users/login', { email, password });
+    expect(blocked.status).toBe(429);
+    const retryAfter = Number(blocked.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(2);
+    await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000 + 100));
+    expect((await shortWindow.api.post('/api/users/login', { email, password })).status).toBe(200);
+  });
+});
