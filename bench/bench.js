@@ -1,0 +1,125 @@
+#!/usr/bin/env node
+// Benchmarks against the local stack (scripts/local-up.sh), each figure beside its ceiling,
+// measured in one run on this machine.   node bench/bench.js [--quick]   (see scripts/bench.sh)
+'use strict';
+const os = require('node:os');
+const fs = require('node:fs');
+const path = require('node:path');
+const { randomBytes } = require('node:crypto');
+const axios = require('axios');
+const http = require('node:http');
+const { measureHttp } = require('./lib/http-load');
+const { closedLoop } = require('./lib/stats');
+const ceilings = require('./lib/ceilings');
+const { orderPipeline } = require('./lib/pipeline');
+const { writeResults, updateResultsFile } = require('./lib/report');
+
+const quick = process.argv.includes('--quick');
+const mode = quick ? 'quick' : 'full';
+const M = quick
+  ? { durationS: 1, warmupS: 0.5, connections: 8, loginS: 1, pipelineOrders: 20, rabbitMessages: 500 }
+  : { durationS: 10, warmupS: 3, connections: 32, loginS: 8, pipelineOrders: 1000, rabbitMessages: 20000 };
+
+const env = Object.fromEntries(
+  fs.readFileSync(path.join(__dirname, '../.local/stack.env'), 'utf8').split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+);
+const ADMIN_EMAIL = process.env.ADMIN_EMAIL ?? env.ADMIN_EMAIL ?? 'admin@example.com';
+const ADMIN_PASSWORD = process.env.ADMIN_PASSWORD ?? env.ADMIN_PASSWORD;
+const INTERNAL_API_TOKEN = process.env.INTERNAL_API_TOKEN ?? env.INTERNAL_API_TOKEN;
+const urls = { users: 'http://127.0.0.1:3001', products: 'http://127.0.0.1:3002', orders: 'http://127.0.0.1:3003', verify: 'http://127.0.0.1:4001' };
+const pgAdmin = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres';
+const rabbitUrl = `${(process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672').replace(/\/$/, '')}/ecommerce`;
+
+const client = axios.create({ validateStatus: () => true, timeout: 30_000, httpAgent: new http.Agent({ keepAlive: true, maxSockets: 64 }) });
+const log = (msg) => process.stderr.write(`==> ${msg}\n`);
+
+async function setUp() {
+  const run = randomBytes(4).toString('hex');
+  const admin = await client.post(`${urls.users}/api/users/login`, { email: ADMIN_EMAIL, password: ADMIN_PASSWORD });
+  if (admin.status !== 200) throw new Error(`admin login failed (${admin.status}): is the local stack up with the same ADMIN_PASSWORD?`);
+  const adminAuth = `Bearer ${admin.data.accessToken}`;
+  const product = await client.post(
+    `${urls.products}/api/products`,
+    { name: `Bench item ${run}`, description: 'benchmark', price: 1500, currency: 'EUR', category: `bench-${run}`, quantity: 1_000_000, imageUrls: [] },
+    { headers: { Authorization: adminAuth } },
+  );
+  if (product.status !== 201) throw new Error(`create product failed: ${product.status} ${JSON.stringify(product.data)}`);
+  for (let i = 0; i < 20; i++) {
+    await client.post(`${urls.products}/api/products`, { name: `Bench filler ${i}`, description: 'benchmark', price: 100 + i, currency: 'EUR', category: `bench-${run}`, quantity: 10, imageUrls: [] }, { headers: { Authorization: adminAuth } });
+  }
+  const customers = [];
+  const credentials = [];
+  for (let i = 0; i < 8; i++) {
+    const email = `bench-${run}-${i}@example.com`;
+    const password = 'bench-password-1';
+    await client.post(`${urls.users}/api/users/register`, { email, password, name: `Bench ${i}` });
+    const login = await client.post(`${urls.users}/api/users/login`, { email, password });
+    customers.push(`Bearer ${login.data.accessToken}`);
+    credentials.push({ email, password });
+  }
+  const order = await client.post(`${urls.orders}/api/orders`, { items: [{ productId: product.data.id, quantity: 1 }], shippingAddress: { name: 'B', line1: '1 Road', city: 'Berlin', postalCode: '10115', country: 'DE' } }, { headers: { Authorization: customers[0] } });
+  if (order.status !== 201) throw new Error(`create order failed: ${order.status} ${JSON.stringify(order.data)}`);
+  return { run, adminAuth, productId: product.data.id, category: `bench-${run}`, customers, credentials, orderId: order.data.id };
+}
+
+async function main() {
+  const machine = `${os.cpus().length} × ${os.cpus()[0].model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}`;
+  log(`${mode} benchmark on ${machine}`);
+  const load = { connections: M.connections, durationS: M.durationS, warmupS: M.warmupS };
+  const s = await setUp();
+  const rows = [];
+  const add = (scenario, result, ceilingName, ceiling, target) => {
+    const ratio = ceiling ? result.rps / ceiling.rps : null;
+    rows.push({
+      scenario, rps: result.rps, p50Ms: result.p50Ms, p99Ms: result.p99Ms,
+      ceiling: ceiling ? ceiling.rps : null, ceilingName: ceilingName ?? null, ratio,
+      ...(target ? { target: target(result, ratio) } : {}),
+    });
+    log(`${scenario}: ${result.rps.toFixed(1)}/s p50 ${result.p50Ms?.toFixed(1)} ms p99 ${result.p99Ms?.toFixed(1)} ms${ratio ? ` (${(ratio * 100).toFixed(0)}% of ${ceilingName})` : ''}`);
+  };
+
+  log('ceilings');
+  const koa = await ceilings.bareKoa(load);
+  add('ceiling: bare Koa handler', koa);
+  const pg = await ceilings.postgresInsert({ adminUrl: pgAdmin, concurrency: 20, durationMs: M.durationS * 1000 });
+  add('ceiling: PostgreSQL single-row insert', pg);
+  const amqpRate = await ceilings.rabbitRoundTrip({ url: rabbitUrl, count: M.rabbitMessages, inFlight: 200 });
+  add('ceiling: RabbitMQ publish+consume (confirmed, persistent)', amqpRate);
+  const hash = await ceilings.argon2Verify({ concurrency: 4, durationMs: M.loginS * 1000 });
+  add('ceiling: Argon2id verify (same parameters)', hash);
+
+  log('services');
+  add('GET /api/products/:id', await measureHttp({ ...load, url: `${urls.products}/api/products/${s.productId}` }), 'bare Koa', koa,
+    (_r, ratio) => ({ text: '≥ 50% of bare Koa', met: ratio >= 0.5 }));
+  add('GET /api/products?category=…', await measureHttp({ ...load, url: `${urls.products}/api/products?category=${s.category}&limit=20` }), 'bare Koa', koa);
+  add('POST /internal/verify', await measureHttp({
+    ...load, method: 'POST', url: `${urls.verify}/internal/verify`,
+    headers: { Authorization: s.customers[0], 'X-Internal-Token': INTERNAL_API_TOKEN },
+  }), 'bare Koa', koa);
+  add('GET /api/orders/:id (authenticated)', await measureHttp({ ...load, url: `${urls.orders}/api/orders/${s.orderId}`, headers: { Authorization: s.customers[0] } }), 'bare Koa', koa,
+    (_r, ratio) => ({ text: '≥ 35% of bare Koa', met: ratio >= 0.35 }));
+  const login = await closedLoop({
+    concurrency: 4, durationMs: M.loginS * 1000,
+    worker: async (i) => {
+      const res = await client.post(`${urls.users}/api/users/login`, s.credentials[i % s.credentials.length]);
+      if (res.status !== 200) throw new Error(`login: ${res.status}`);
+    },
+  });
+  add('POST /api/users/login', login, 'Argon2id verify', hash);
+  const pipeline = await orderPipeline({
+    http: client, urls, rabbitUrl, customers: s.customers, productId: s.productId, count: M.pipelineOrders, concurrency: M.connections, timeoutMs: 120_000,
+  });
+  add(`order pipeline (${M.pipelineOrders} orders: create, pay, CONFIRMED)`, pipeline, 'RabbitMQ publish+consume', amqpRate,
+    (r) => ({ text: '≥ 300 orders/s, p99 < 500 ms', met: r.rps >= 300 && r.p99Ms < 500 }));
+
+  const date = new Date().toISOString();
+  const runInfo = { mode, date, machine, rows };
+  const table = writeResults(path.join(__dirname, 'results'), runInfo);
+  if (!quick) updateResultsFile(path.join(__dirname, 'RESULTS.md'), runInfo, table);
+  process.stdout.write(`\n${table}\n`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench failed: ${err.stack ?? err}\n`);
+  process.exit(1);
+});

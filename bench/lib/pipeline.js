@@ -1,0 +1,57 @@
+'use strict';
+// The order pipeline: N orders created and paid concurrently; each one's time from its payment to
+// CONFIRMED is taken from the order.confirmed event (bound to a queue of the bench's own).
+const { randomUUID } = require('node:crypto');
+const amqp = require('amqplib');
+const { percentile } = require('./stats');
+
+const address = { name: 'Bench Buyer', line1: '1 Load Lane', city: 'Berlin', postalCode: '10115', country: 'DE' };
+
+async function forEachConcurrently(items, concurrency, fn) {
+  let next = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      await fn(items[i], i);
+    }
+  }));
+}
+
+async function orderPipeline({ http, urls, rabbitUrl, customers, productId, count, concurrency, timeoutMs }) {
+  const connection = await amqp.connect(rabbitUrl);
+  const channel = await connection.createChannel();
+  const { queue } = await channel.assertQueue(`bench.confirmed.${randomUUID()}`, { exclusive: true, autoDelete: true });
+  await channel.bindQueue(queue, 'ecommerce.orders', 'order.confirmed');
+  const confirmedAt = new Map();
+  let resolveAll;
+  const allConfirmed = new Promise((resolve) => { resolveAll = resolve; });
+  const paidAt = new Map();
+  const orderIds = new Set();
+  await channel.consume(queue, (msg) => {
+    const { data } = JSON.parse(msg.content.toString());
+    if (orderIds.has(data.orderId)) confirmedAt.set(data.orderId, performance.now());
+    if (confirmedAt.size === count) resolveAll();
+  }, { noAck: true });
+
+  const started = performance.now();
+  const jobs = Array.from({ length: count }, (_, i) => customers[i % customers.length]);
+  await forEachConcurrently(jobs, concurrency, async (authorization) => {
+    const created = await http.post(`${urls.orders}/api/orders`, { items: [{ productId, quantity: 1 }], shippingAddress: address }, { headers: { Authorization: authorization } });
+    if (created.status !== 201) throw new Error(`create order: ${created.status} ${JSON.stringify(created.data)}`);
+    const id = created.data.id;
+    orderIds.add(id);
+    const paid = await http.post(`${urls.orders}/api/orders/${id}/pay`, { paymentMethod: { type: 'card', token: 'tok_visa' } }, { headers: { Authorization: authorization } });
+    if (paid.status !== 200) throw new Error(`pay order: ${paid.status} ${JSON.stringify(paid.data)}`);
+    paidAt.set(id, performance.now());
+  });
+  const timer = setTimeout(() => resolveAll(), timeoutMs);
+  await allConfirmed;
+  clearTimeout(timer);
+  await connection.close();
+  if (confirmedAt.size < count) throw new Error(`only ${confirmedAt.size} of ${count} orders CONFIRMED within ${timeoutMs} ms`);
+  const lags = [...paidAt].map(([id, t]) => confirmedAt.get(id) - t);
+  const last = Math.max(...confirmedAt.values());
+  return { rps: count / ((last - started) / 1000), p50Ms: percentile(lags, 50), p99Ms: percentile(lags, 99), total: count };
+}
+
+module.exports = { orderPipeline };

@@ -1,0 +1,69 @@
+'use strict';
+// Results as JSON, a markdown table and an SVG bar chart of throughput beside its ceiling.
+const fs = require('node:fs');
+const path = require('node:path');
+
+const fmt = (n, digits = 1) => (n === null || n === undefined || Number.isNaN(n) ? '–' : Number(n).toFixed(digits));
+
+function markdownTable(rows) {
+  const lines = [
+    '| scenario | req/s | p50 ms | p99 ms | ceiling | ceiling req/s | ratio | target |',
+    '| --- | ---: | ---: | ---: | --- | ---: | ---: | --- |',
+  ];
+  for (const r of rows) {
+    lines.push(
+      `| ${r.scenario} | ${fmt(r.rps)} | ${fmt(r.p50Ms)} | ${fmt(r.p99Ms)} | ${r.ceilingName ?? '–'} | ${fmt(r.ceiling)} | ${r.ratio === null ? '–' : `${fmt(r.ratio * 100, 0)}%`} | ${r.target ? `${r.target.text} ${r.target.met ? '✅' : '❌'}` : ''} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function barChartSvg(rows, title) {
+  const measured = rows.filter((r) => r.ceiling);
+  const width = 900;
+  const barH = 16;
+  const gap = 18;
+  const left = 330;
+  const max = Math.max(...measured.map((r) => Math.max(r.rps, r.ceiling)), 1);
+  const scale = (v) => ((width - left - 80) * v) / max;
+  const height = 60 + measured.length * (2 * barH + gap);
+  const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`,
+    `<rect width="100%" height="100%" fill="white"/>`,
+    `<text x="10" y="22" font-size="15" font-weight="bold">${esc(title)}</text>`,
+    `<rect x="${left}" y="32" width="12" height="10" fill="#2b6cb0"/><text x="${left + 16}" y="41">measured req/s</text>`,
+    `<rect x="${left + 130}" y="32" width="12" height="10" fill="#cbd5e0"/><text x="${left + 146}" y="41">ceiling req/s</text>`,
+  ];
+  measured.forEach((r, i) => {
+    const y = 56 + i * (2 * barH + gap);
+    parts.push(`<text x="10" y="${y + barH}">${esc(r.scenario)}</text>`);
+    parts.push(`<rect x="${left}" y="${y}" width="${scale(r.rps)}" height="${barH}" fill="#2b6cb0"/>`);
+    parts.push(`<text x="${left + scale(r.rps) + 4}" y="${y + 12}">${fmt(r.rps, 0)} (${fmt(r.ratio * 100, 0)}%)</text>`);
+    parts.push(`<rect x="${left}" y="${y + barH}" width="${scale(r.ceiling)}" height="${barH}" fill="#cbd5e0"/>`);
+    parts.push(`<text x="${left + scale(r.ceiling) + 4}" y="${y + barH + 12}">${fmt(r.ceiling, 0)} ${esc(r.ceilingName)}</text>`);
+  });
+  parts.push('</svg>');
+  return parts.join('\n');
+}
+
+function writeResults(dir, run) {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'latest.json'), `${JSON.stringify(run.rows, null, 2)}\n`);
+  const table = markdownTable(run.rows);
+  fs.writeFileSync(path.join(dir, 'latest.md'), `# ${run.mode} run ${run.date}\n\n${run.machine}\n\n${table}\n`);
+  fs.writeFileSync(path.join(dir, 'throughput.svg'), barChartSvg(run.rows, `Throughput beside its ceiling — ${run.mode} run ${run.date}`));
+  return table;
+}
+
+/** Replaces the generated section of bench/RESULTS.md, keeping the hand-written analysis around it. */
+function updateResultsFile(file, run, table) {
+  const start = '<!-- latest-full-run:start -->';
+  const end = '<!-- latest-full-run:end -->';
+  const section = `${start}\n## Latest full run\n\n${run.date} — ${run.machine}\n\n${table}\n\n![throughput beside ceiling](results/throughput.svg)\n${end}`;
+  const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : `# Benchmarks\n\n${start}\n${end}\n`;
+  const next = current.includes(start) ? current.replace(new RegExp(`${start}[\\s\\S]*${end}`), section) : `${current}\n${section}\n`;
+  fs.writeFileSync(file, next);
+}
+
+module.exports = { markdownTable, writeResults, updateResultsFile };

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Benchmarks the local stack, each figure beside its ceiling, in one run.
+#   scripts/bench.sh           full run: 10 s per scenario after 3 s warm-up, 1000-order pipeline;
+#                              updates bench/RESULTS.md and bench/results/
+#   scripts/bench.sh --quick   a few seconds, to keep the harness working (the test command runs it)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+STACK_WAS_UP=""
+[ -f .local/run/user-service.pid ] && kill -0 "$(cat .local/run/user-service.pid)" 2>/dev/null && STACK_WAS_UP=1
+if [ -z "$STACK_WAS_UP" ]; then
+  # Request logs at info would measure the logger; warn keeps errors visible.
+  LOG_LEVEL="${LOG_LEVEL:-warn}" bash scripts/local-up.sh
+  trap 'bash scripts/local-down.sh' EXIT
+fi
+node bench/bench.js "$@"
