@@ -1,26 +1,102 @@
 import type { DataSource } from 'typeorm';
-import { createHttpApps, type HttpApps, type Lifecycle, type Logger, type RabbitBroker } from '@ecommerce/service-kit';
+import {
+  UserAuthenticator,
+  buildOpenApiDocument,
+  createHttpApps,
+  createMetrics,
+  createServiceClient,
+  type HttpApps,
+  type Lifecycle,
+  type Logger,
+  type RabbitBroker,
+} from '@ecommerce/service-kit';
 import type { OrderServiceConfig } from './config';
+import type { OrderDeps } from './domain/ports';
+import type { PaymentGateway } from './domain/payments/payment-gateway';
+import { SimulatedPaymentGateway } from './domain/payments/simulated-payment-gateway';
+import { PostgresOrderStore } from './data-access/order.store';
+import { OutboxRepository } from './data-access/outbox.repository';
+import { ProductCatalogClient } from './data-access/product-catalog.client';
+import { orderRoutes } from './entry-points/http/order.routes';
+import { internalOrderRoutes } from './entry-points/http/internal-order.routes';
+import { createOrderMetrics } from './entry-points/order-metrics';
+import { OutboxRelay, type OutboxRelayOptions } from './entry-points/workers/outbox-relay';
+import { PeriodicSweeper } from './entry-points/workers/payment-timeout-sweeper';
 
 export interface OrderServiceDeps {
-  config: Pick<OrderServiceConfig, 'INTERNAL_API_TOKEN'>;
+  config: Pick<OrderServiceConfig, 'INTERNAL_API_TOKEN' | 'USER_SERVICE_URL' | 'PRODUCT_SERVICE_URL' | 'ORDER_PAYMENT_TIMEOUT'>;
   logger: Logger;
   lifecycle: Lifecycle;
   dataSource: DataSource;
+  /** Its topology should declare the events exchange (declareOrderEventsExchange). */
   broker: RabbitBroker;
+  /** The simulated card processor unless another is given. */
+  paymentGateway?: PaymentGateway;
+  /** Until true, the API answers 503 (main sets it once migrations ran). */
+  isStarted?: () => boolean;
+  relay?: Partial<Pick<OutboxRelayOptions, 'exchange' | 'batchSize' | 'pollIntervalMs' | 'maxIdleMs' | 'retryBaseMs' | 'retryMaxMs'>>;
+  sweepIntervalMs?: number;
 }
 
-/** Builds order-service's public and internal apps without listening (tests drive them on port 0). */
-export function createOrderServiceApp(deps: OrderServiceDeps): HttpApps {
-  return createHttpApps({
+export interface OrderServiceApp extends HttpApps {
+  relay: OutboxRelay;
+  sweeper: PeriodicSweeper;
+  /** The outbox relay and the periodic sweeper; the API works without them (events wait in the outbox). */
+  startWorkers(): void;
+  stopWorkers(): Promise<void>;
+}
+
+/** Builds order-service's public and internal apps and its workers without starting anything (tests drive them on port 0). */
+export function createOrderServiceApp(deps: OrderServiceDeps): OrderServiceApp {
+  const { config, logger } = deps;
+  const metrics = createMetrics('order-service');
+  const store = new PostgresOrderStore(deps.dataSource);
+  const outbox = new OutboxRepository(deps.dataSource);
+  const orderMetrics = createOrderMetrics(metrics, { outbox, store, logger });
+  const client = (baseURL: string) => createServiceClient({ baseURL, internalToken: config.INTERNAL_API_TOKEN, userAgent: 'order-service', timeoutMs: 5000 });
+  const auth = new UserAuthenticator({ userService: client(config.USER_SERVICE_URL), logger });
+  const domain: OrderDeps = {
+    store,
+    catalog: new ProductCatalogClient(client(config.PRODUCT_SERVICE_URL), logger),
+    gateway: deps.paymentGateway ?? new SimulatedPaymentGateway(),
+  };
+
+  const relay = new OutboxRelay({ outbox, broker: deps.broker, logger, metrics: orderMetrics, ...deps.relay });
+  store.onEventsCommitted((events) => {
+    orderMetrics.recordCommitted(events);
+    relay.wake();
+  });
+  const sweeper = new PeriodicSweeper({ store, outbox, logger, paymentTimeoutMs: config.ORDER_PAYMENT_TIMEOUT, intervalMs: deps.sweepIntervalMs });
+
+  const publicApi = orderRoutes(domain, auth);
+  const apps = createHttpApps({
     service: 'order-service',
-    logger: deps.logger,
+    logger,
     lifecycle: deps.lifecycle,
-    isStarted: () => deps.dataSource.isInitialized,
+    metrics,
+    isStarted: deps.isStarted ?? (() => deps.dataSource.isInitialized),
     readiness: {
       postgres: () => deps.dataSource.query('SELECT 1'),
       rabbitmq: () => deps.broker.assertConnected(),
     },
-    internalToken: deps.config.INTERNAL_API_TOKEN,
+    publicRoutes: [publicApi],
+    internalRoutes: [internalOrderRoutes(domain)],
+    internalToken: config.INTERNAL_API_TOKEN,
+    openapi: buildOpenApiDocument(
+      { title: 'order-service', version: '1.0.0', description: 'Orders, payments and the order status machine' },
+      [publicApi],
+    ),
   });
+  return {
+    ...apps,
+    relay,
+    sweeper,
+    startWorkers: () => {
+      relay.start();
+      sweeper.start();
+    },
+    stopWorkers: async () => {
+      await Promise.all([relay.stop(), sweeper.stop()]);
+    },
+  };
 }

@@ -1,7 +1,8 @@
-import { Lifecycle, RabbitBroker, createLogger, loadConfig, retryWithBackoff, serve } from '@ecommerce/service-kit';
+import { Lifecycle, RabbitBroker, createLogger, loadConfig, retryWithBackoff, runMigrationsExclusively, serve } from '@ecommerce/service-kit';
 import { hostname } from 'node:os';
 import { configSchema } from './config';
-import { createDataSource } from './data-access/data-source';
+import { MIGRATION_LOCK_KEY, createDataSource } from './data-access/data-source';
+import { declareOrderEventsExchange } from './entry-points/workers/outbox-relay';
 import { createOrderServiceApp } from './app';
 
 async function main(): Promise<void> {
@@ -11,14 +12,24 @@ async function main(): Promise<void> {
   lifecycle.installSignalHandlers(25_000);
 
   const dataSource = createDataSource(config.DATABASE_URL);
-  const broker = new RabbitBroker({ url: config.RABBITMQ_URL, connectionName: `order-service@${hostname()}`, logger });
-  const apps = createOrderServiceApp({ config, logger, lifecycle, dataSource, broker });
-  await serve({ apps, port: config.PORT, internalPort: config.INTERNAL_PORT, lifecycle, logger });
+  const broker = new RabbitBroker({
+    url: config.RABBITMQ_URL,
+    connectionName: `order-service@${hostname()}`,
+    logger,
+    topology: declareOrderEventsExchange(),
+  });
+  let started = false;
+  const service = createOrderServiceApp({ config, logger, lifecycle, dataSource, broker, isStarted: () => started });
+  await serve({ apps: service, port: config.PORT, internalPort: config.INTERNAL_PORT, lifecycle, logger });
   // RabbitMQ may come and go; orders are still taken (events wait in the outbox), so it is not awaited here.
   broker.start();
   lifecycle.onShutdown('rabbitmq', 'connections', () => broker.close());
   await retryWithBackoff(() => dataSource.initialize(), { what: 'PostgreSQL', logger });
   lifecycle.onShutdown('postgres', 'connections', () => dataSource.destroy());
+  await runMigrationsExclusively(dataSource, logger, MIGRATION_LOCK_KEY);
+  service.startWorkers();
+  lifecycle.onShutdown('outbox relay and sweeper', 'workers', () => service.stopWorkers());
+  started = true;
   logger.info('order-service started');
 }
 

@@ -1,0 +1,174 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Page } from '@ecommerce/service-kit';
+import type { HistoryEntry, Order, OrderStatus, Payment } from '../domain/order';
+import type { OutboxEvent } from '../domain/order-events';
+import type { IdempotencyRecord, OrderListQuery, OrderStore, OrderTx } from '../domain/ports';
+import { hydrateOrders, type OrderRow } from './order-rows';
+
+/** Called after a transaction that wrote events has committed (the relay wakes, counters move). */
+export type EventsCommittedListener = (events: OutboxEvent[]) => void;
+
+/** Thrown when an order changed between being read and being updated; the row lock makes it a bug, not a race. */
+export class StaleOrderError extends Error {
+  override readonly name = 'StaleOrderError';
+}
+
+class PostgresOrderTx implements OrderTx {
+  constructor(private readonly m: EntityManager, private readonly written: OutboxEvent[]) {}
+
+  private query = (sql: string, params?: unknown[]) => this.m.query(sql, params) as Promise<unknown[]>;
+
+  async lockOrder(id: string): Promise<Order | undefined> {
+    const rows = (await this.query('SELECT * FROM orders WHERE id = $1 FOR UPDATE', [id])) as OrderRow[];
+    return (await hydrateOrders(this.query, rows))[0];
+  }
+
+  async lockUnpaidPlacedBefore(cutoff: Date, limit: number): Promise<Order[]> {
+    const rows = (await this.query(
+      `SELECT * FROM orders WHERE status IN ('PENDING', 'PAYMENT_FAILED') AND created_at < $1
+       ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      [cutoff, limit],
+    )) as OrderRow[];
+    return hydrateOrders(this.query, rows);
+  }
+
+  async insertOrder(order: Order): Promise<void> {
+    await this.query(
+      `INSERT INTO orders (id, user_id, status, total, currency, shipping_address, created_at, updated_at, version)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [order.id, order.userId, order.status, order.total, order.currency, JSON.stringify(order.shippingAddress), order.createdAt, order.updatedAt, order.version],
+    );
+    await this.query(
+      `INSERT INTO order_items (order_id, position, product_id, name, unit_price, quantity, line_total)
+       SELECT $1, position, product_id, name, unit_price, quantity, line_total
+       FROM unnest($2::text[], $3::text[], $4::bigint[], $5::int[], $6::bigint[]) WITH ORDINALITY
+         AS t(product_id, name, unit_price, quantity, line_total, position)`,
+      [
+        order.id,
+        order.items.map((i) => i.productId),
+        order.items.map((i) => i.name),
+        order.items.map((i) => i.unitPrice),
+        order.items.map((i) => i.quantity),
+        order.items.map((i) => i.lineTotal),
+      ],
+    );
+    for (const entry of order.history) await this.appendHistory(order.id, entry);
+  }
+
+  async updateStatus(order: Order, status: OrderStatus, at: Date): Promise<void> {
+    const [, affected] = (await this.m.query(
+      'UPDATE orders SET status = $1, updated_at = $2, version = version + 1 WHERE id = $3 AND version = $4',
+      [status, at, order.id, order.version],
+    )) as [unknown, number];
+    if (affected !== 1) throw new StaleOrderError(`order ${order.id} changed since version ${order.version} was read`);
+  }
+
+  async appendHistory(orderId: string, entry: HistoryEntry): Promise<void> {
+    await this.query('INSERT INTO order_history (order_id, status, at, reason) VALUES ($1, $2, $3, $4)', [orderId, entry.status, entry.at, entry.reason]);
+  }
+
+  async insertPayment(orderId: string, p: Payment): Promise<void> {
+    await this.query(
+      `INSERT INTO payments (id, order_id, kind, amount, currency, status, gateway_reference, failure_reason, refund_of, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [p.id, orderId, p.kind, p.amount, p.currency, p.status, p.reference, p.failureReason, p.refundOf, p.createdAt],
+    );
+  }
+
+  async insertEvent(event: OutboxEvent): Promise<void> {
+    await this.query('INSERT INTO outbox (id, routing_key, payload, headers) VALUES ($1, $2, $3, $4)', [
+      event.id,
+      event.routingKey,
+      JSON.stringify(event.body),
+      JSON.stringify(event.headers),
+    ]);
+    this.written.push(event);
+  }
+
+  async claimIdempotencyKey(userId: string, key: string, requestHash: string): Promise<IdempotencyRecord | undefined> {
+    // A concurrent holder of the key makes this INSERT wait on the unique index until it commits
+    // (then DO NOTHING and we read its row) or rolls back (then the key is ours).
+    const inserted = await this.query(
+      `INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ($1, $2, $3)
+       ON CONFLICT (user_id, key) DO NOTHING RETURNING key`,
+      [userId, key, requestHash],
+    );
+    if (inserted.length) return undefined;
+    return readIdempotencyRecord(this.query, userId, key);
+  }
+
+  async completeIdempotencyKey(userId: string, key: string, orderId: string, response: unknown): Promise<void> {
+    await this.query('UPDATE idempotency_keys SET order_id = $3, response = $4 WHERE user_id = $1 AND key = $2', [
+      userId,
+      key,
+      orderId,
+      JSON.stringify(response),
+    ]);
+  }
+}
+
+async function readIdempotencyRecord(
+  query: (sql: string, params?: unknown[]) => Promise<unknown[]>,
+  userId: string,
+  key: string,
+): Promise<IdempotencyRecord | undefined> {
+  const rows = (await query('SELECT request_hash, order_id, response FROM idempotency_keys WHERE user_id = $1 AND key = $2', [userId, key])) as {
+    request_hash: string;
+    order_id: string | null;
+    response: unknown;
+  }[];
+  return rows[0] && { requestHash: rows[0].request_hash, orderId: rows[0].order_id, response: rows[0].response };
+}
+
+export class PostgresOrderStore implements OrderStore {
+  private readonly listeners: EventsCommittedListener[] = [];
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  private query = (sql: string, params?: unknown[]) => this.dataSource.query(sql, params) as Promise<unknown[]>;
+
+  onEventsCommitted(listener: EventsCommittedListener): void {
+    this.listeners.push(listener);
+  }
+
+  async transaction<T>(fn: (tx: OrderTx) => Promise<T>): Promise<T> {
+    const written: OutboxEvent[] = [];
+    const result = await this.dataSource.transaction((manager) => fn(new PostgresOrderTx(manager, written)));
+    if (written.length) for (const listener of this.listeners) listener(written);
+    return result;
+  }
+
+  async findById(id: string): Promise<Order | undefined> {
+    const rows = (await this.query('SELECT * FROM orders WHERE id = $1', [id])) as OrderRow[];
+    return (await hydrateOrders(this.query, rows))[0];
+  }
+
+  async list(q: OrderListQuery): Promise<Page<Order>> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (q.userId) where.push(`user_id = $${params.push(q.userId)}`);
+    if (q.status) where.push(`status = $${params.push(q.status)}`);
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const [{ total }] = (await this.query(`SELECT count(*)::int AS total FROM orders ${clause}`, params)) as { total: number }[];
+    const rows = (await this.query(
+      `SELECT * FROM orders ${clause} ORDER BY created_at DESC, id DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, q.limit, (q.page - 1) * q.limit],
+    )) as OrderRow[];
+    return { items: await hydrateOrders(this.query, rows), page: q.page, limit: q.limit, total };
+  }
+
+  findIdempotencyRecord(userId: string, key: string): Promise<IdempotencyRecord | undefined> {
+    return readIdempotencyRecord(this.query, userId, key);
+  }
+
+  /** For the orders_by_status gauge. */
+  async countByStatus(): Promise<Partial<Record<OrderStatus, number>>> {
+    const rows = (await this.query('SELECT status, count(*)::int AS n FROM orders GROUP BY status')) as { status: OrderStatus; n: number }[];
+    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  }
+
+  async deleteIdempotencyKeysBefore(cutoff: Date): Promise<number> {
+    const [, affected] = (await this.dataSource.query('DELETE FROM idempotency_keys WHERE created_at < $1', [cutoff])) as [unknown, number];
+    return affected;
+  }
+}

@@ -1,0 +1,19 @@
+import { visibleOrder, type Actor, type Order } from './order';
+import { assertTransition, transition } from './order-status';
+import { refundOrderCharge } from './payments/order-payments';
+import type { OrderDeps } from './ports';
+
+/**
+ * Cancels an unpaid or CONFIRMED order (owner or admin). A CONFIRMED order is refunded first; its
+ * order.cancelled event carries previousStatus CONFIRMED, which tells integration-service to
+ * give the stock back. PAID is refused: stock is being committed for it right now.
+ */
+export async function cancelOrder(deps: OrderDeps, actor: Actor, orderId: string): Promise<Order> {
+  return deps.store.transaction(async (tx) => {
+    let order = visibleOrder(await tx.lockOrder(orderId), actor);
+    assertTransition(order, 'CANCELLED');
+    if (order.status === 'CONFIRMED') order = await refundOrderCharge(tx, deps.gateway, order);
+    const reason = order.userId === actor.userId ? 'CANCELLED_BY_CUSTOMER' : 'CANCELLED_BY_ADMIN';
+    return transition(tx, order, 'CANCELLED', reason);
+  });
+}

@@ -1,0 +1,51 @@
+import { AppError } from '@ecommerce/service-kit';
+import type { Order, OrderStatus } from './order';
+import { orderEvent } from './order-events';
+import type { OrderTx } from './ports';
+
+/**
+ * The order state machine (DESIGN.md § order-service, States). Every status change goes through
+ * `transition`, which appends the history entry and writes the event to the outbox in the caller's
+ * transaction, after the caller has locked the order row.
+ */
+const TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
+  PENDING: ['PAID', 'PAYMENT_FAILED', 'CANCELLED'],
+  // A second declined attempt is recorded as its own PAYMENT_FAILED entry and event.
+  PAYMENT_FAILED: ['PAID', 'PAYMENT_FAILED', 'CANCELLED'],
+  PAID: ['CONFIRMED', 'REFUNDED'],
+  CONFIRMED: ['SHIPPED', 'CANCELLED'],
+  SHIPPED: ['DELIVERED'],
+  DELIVERED: [],
+  CANCELLED: [],
+  REFUNDED: [],
+};
+
+export const canTransition = (from: OrderStatus, to: OrderStatus): boolean => TRANSITIONS[from].includes(to);
+
+export function invalidState(order: Order, requested: OrderStatus, message?: string): AppError {
+  return new AppError(409, 'INVALID_STATE', message ?? `The order is ${order.status} and cannot become ${requested}`, {
+    details: [{ field: 'status', message: `current status ${order.status}`, current: order.status, requested }],
+  });
+}
+
+export function assertTransition(order: Order, to: OrderStatus): void {
+  if (!canTransition(order.status, to)) throw invalidState(order, to);
+}
+
+/** Records a new order (status PENDING) and its order.created event. */
+export async function recordNewOrder(tx: OrderTx, order: Order): Promise<void> {
+  await tx.insertOrder(order);
+  await tx.insertEvent(orderEvent(order, null, null, order.createdAt));
+}
+
+/** Moves a locked order to `to`, or throws 409 INVALID_STATE; returns the order as it now is. */
+export async function transition(tx: OrderTx, order: Order, to: OrderStatus, reason: string | null = null): Promise<Order> {
+  assertTransition(order, to);
+  const at = new Date();
+  await tx.updateStatus(order, to, at);
+  const entry = { status: to, at, reason };
+  await tx.appendHistory(order.id, entry);
+  const moved: Order = { ...order, status: to, updatedAt: at, version: order.version + 1, history: [...order.history, entry] };
+  await tx.insertEvent(orderEvent(moved, order.status, reason, at));
+  return moved;
+}

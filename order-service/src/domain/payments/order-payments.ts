@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import { AppError } from '@ecommerce/service-kit';
+import type { Order, Payment } from '../order';
+import { transition } from '../order-status';
+import type { OrderTx } from '../ports';
+import type { DeclineReason, PaymentGateway } from './payment-gateway';
+
+async function callGateway<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    // The transaction rolls back: the order stays as it was and the client may try again.
+    throw new AppError(503, 'PAYMENT_GATEWAY_UNAVAILABLE', 'The payment provider is unavailable, try again shortly', {
+      cause: err,
+      headers: { 'Retry-After': '5' },
+    });
+  }
+}
+
+/**
+ * Charges the total of a locked, payable order and records the charge: PAID on success,
+ * PAYMENT_FAILED (with the decline reason) otherwise. The caller commits either way.
+ */
+export async function chargeOrder(
+  tx: OrderTx,
+  gateway: PaymentGateway,
+  order: Order,
+  token: string,
+): Promise<{ order: Order; declined?: DeclineReason }> {
+  const id = randomUUID();
+  const result = await callGateway(() =>
+    gateway.charge({ amount: order.total, currency: order.currency, token, idempotencyKey: id, description: `order ${order.id}` }),
+  );
+  const declined = result.status === 'declined' ? result.reason : undefined;
+  const payment: Payment = {
+    id,
+    kind: 'charge',
+    amount: order.total,
+    currency: order.currency,
+    status: result.status,
+    reference: result.reference,
+    failureReason: declined ?? null,
+    refundOf: null,
+    createdAt: new Date(),
+  };
+  await tx.insertPayment(order.id, payment);
+  const charged = { ...order, payments: [...order.payments, payment] };
+  if (declined) return { order: await transition(tx, charged, 'PAYMENT_FAILED', declined), declined };
+  return { order: await transition(tx, charged, 'PAID') };
+}
+
+/** Gives back the order's successful charge and records the refund; a refunded charge is not refunded twice. */
+export async function refundOrderCharge(tx: OrderTx, gateway: PaymentGateway, order: Order): Promise<Order> {
+  const charge = order.payments.find((p) => p.kind === 'charge' && p.status === 'succeeded');
+  if (!charge) throw new Error(`order ${order.id} is ${order.status} but has no successful charge to refund`);
+  if (order.payments.some((p) => p.kind === 'refund' && p.refundOf === charge.id)) return order;
+  const result = await callGateway(() =>
+    gateway.refund({ chargeReference: charge.reference, amount: charge.amount, currency: charge.currency, idempotencyKey: `refund-${charge.id}` }),
+  );
+  const refund: Payment = {
+    id: randomUUID(),
+    kind: 'refund',
+    amount: charge.amount,
+    currency: charge.currency,
+    status: 'succeeded',
+    reference: result.reference,
+    failureReason: null,
+    refundOf: charge.id,
+    createdAt: new Date(),
+  };
+  await tx.insertPayment(order.id, refund);
+  return { ...order, payments: [...order.payments, refund] };
+}

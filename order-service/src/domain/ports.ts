@@ -1,0 +1,71 @@
+import type { Page } from '@ecommerce/service-kit';
+import type { HistoryEntry, Order, OrderStatus, Payment } from './order';
+import type { OutboxEvent } from './order-events';
+import type { PaymentGateway } from './payments/payment-gateway';
+
+/** What the domain asks of the database inside one transaction. */
+export interface OrderTx {
+  /** The order, its row locked until the transaction ends, so concurrent changes take turns. */
+  lockOrder(id: string): Promise<Order | undefined>;
+  /** Unpaid orders placed before `cutoff`, locked; rows another transaction holds are skipped, not awaited. */
+  lockUnpaidPlacedBefore(cutoff: Date, limit: number): Promise<Order[]>;
+  /** The order row, its items and its history so far. */
+  insertOrder(order: Order): Promise<void>;
+  /** Moves the status; fails if the order changed since `order` was read (version check). */
+  updateStatus(order: Order, status: OrderStatus, at: Date): Promise<void>;
+  appendHistory(orderId: string, entry: HistoryEntry): Promise<void>;
+  insertPayment(orderId: string, payment: Payment): Promise<void>;
+  insertEvent(event: OutboxEvent): Promise<void>;
+  /**
+   * Takes the key for this request; resolves undefined when it is ours. When another request holds
+   * it, waits until that one commits or rolls back, then resolves its record (or takes the key).
+   */
+  claimIdempotencyKey(userId: string, key: string, requestHash: string): Promise<IdempotencyRecord | undefined>;
+  completeIdempotencyKey(userId: string, key: string, orderId: string, response: unknown): Promise<void>;
+}
+
+export interface IdempotencyRecord {
+  requestHash: string;
+  orderId: string | null;
+  /** The body first answered with this key. */
+  response: unknown;
+}
+
+export interface OrderListQuery {
+  userId?: string;
+  status?: OrderStatus;
+  page: number;
+  limit: number;
+}
+
+export interface OrderStore {
+  /** Runs fn in one database transaction: everything it writes commits together or not at all. */
+  transaction<T>(fn: (tx: OrderTx) => Promise<T>): Promise<T>;
+  findById(id: string): Promise<Order | undefined>;
+  list(query: OrderListQuery): Promise<Page<Order>>;
+  findIdempotencyRecord(userId: string, key: string): Promise<IdempotencyRecord | undefined>;
+  deleteIdempotencyKeysBefore(cutoff: Date): Promise<number>;
+}
+
+/** A product as product-service prices it for an order. */
+export interface CatalogProduct {
+  id: string;
+  name: string;
+  price: number;
+  currency: string;
+  /** Units in stock. */
+  quantity: number;
+  deleted: boolean;
+}
+
+export interface ProductCatalog {
+  /** Every product asked for that exists (deleted ones included and marked), in one call. */
+  findByIds(ids: string[]): Promise<CatalogProduct[]>;
+}
+
+/** Everything the order use cases work with. */
+export interface OrderDeps {
+  store: OrderStore;
+  catalog: ProductCatalog;
+  gateway: PaymentGateway;
+}

@@ -1,0 +1,167 @@
+import type { Context } from 'koa';
+import { ApiRouter, AppError, type AuthenticatedUser, type UserAuthenticator } from '@ecommerce/service-kit';
+import type { Actor } from '../../domain/order';
+import { toOrderResource } from '../../domain/order-resource';
+import type { OrderDeps } from '../../domain/ports';
+import { createOrder } from '../../domain/create-order';
+import { getOrder, listOrders } from '../../domain/order-queries';
+import { payOrder } from '../../domain/pay-order';
+import { cancelOrder } from '../../domain/cancel-order';
+import { fulfilOrder } from '../../domain/change-order-status';
+import {
+  IDEMPOTENCY_KEY,
+  adminStatusBody,
+  createOrderBody,
+  createOrderHeaders,
+  listOrdersQuery,
+  orderIdParams,
+  orderPageResponse,
+  orderResponse,
+  payOrderBody,
+} from './order.schemas';
+
+const actorOf = (ctx: Context): Actor => {
+  const user = ctx.state.user as AuthenticatedUser;
+  return { userId: user.userId, role: user.role };
+};
+
+function idempotencyKeyOf(ctx: Context): string | undefined {
+  const value = ctx.headers['idempotency-key'];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !IDEMPOTENCY_KEY.test(value)) {
+    throw new AppError(400, 'VALIDATION_FAILED', 'The Idempotency-Key header is invalid', {
+      details: [{ field: 'Idempotency-Key', in: 'header', message: 'must be 1 to 255 printable ASCII characters' }],
+    });
+  }
+  return value;
+}
+
+const failure = (description: string) => ({ description });
+const common = { 400: failure('Invalid request (VALIDATION_FAILED)'), 401: failure('Missing or invalid access token (UNAUTHENTICATED)') };
+
+/** The public order API (DESIGN.md § order-service). */
+export function orderRoutes(deps: OrderDeps, auth: UserAuthenticator): ApiRouter {
+  const api = new ApiRouter();
+  const user = [auth.authenticate];
+  const admin = [auth.authenticate, auth.requireRole('admin')];
+  const tags = ['orders'];
+
+  api.route({
+    method: 'post',
+    path: '/api/orders',
+    summary: 'Place an order; prices are taken from the catalogue, never from the request',
+    tags,
+    security: 'bearer',
+    headers: createOrderHeaders,
+    body: createOrderBody,
+    middleware: user,
+    responses: {
+      201: { description: 'The order, PENDING (or the first order made with this Idempotency-Key)', schema: orderResponse },
+      ...common,
+      409: failure('Not enough stock (INSUFFICIENT_STOCK)'),
+      422: failure('Unknown or deleted product (UNKNOWN_PRODUCT), mixed currencies (CURRENCY_MISMATCH), key reused with another body (IDEMPOTENCY_KEY_REUSED)'),
+      503: failure('The product catalogue is unavailable (SERVICE_UNAVAILABLE)'),
+    },
+    handler: async (ctx, { body }) => {
+      const { order, replayed } = await createOrder(deps, actorOf(ctx), body, idempotencyKeyOf(ctx));
+      ctx.status = 201;
+      ctx.set('Location', `/api/orders/${order.id}`);
+      if (replayed) ctx.set('Idempotent-Replayed', 'true');
+      ctx.body = order;
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/api/orders',
+    summary: "List orders, newest first: customers see their own, admins everyone's",
+    tags,
+    security: 'bearer',
+    query: listOrdersQuery,
+    middleware: user,
+    responses: { 200: { description: 'A page of orders', schema: orderPageResponse }, ...common, 403: failure("A customer asked for another user's orders") },
+    handler: async (ctx, { query }) => {
+      const page = await listOrders(deps.store, actorOf(ctx), query);
+      ctx.body = { ...page, items: page.items.map(toOrderResource) };
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/api/orders/:id',
+    summary: 'One order with its history (owner or admin)',
+    tags,
+    security: 'bearer',
+    params: orderIdParams,
+    middleware: user,
+    responses: { 200: { description: 'The order', schema: orderResponse }, ...common, 404: failure('No such order, or not yours') },
+    handler: async (ctx, { params }) => {
+      ctx.body = toOrderResource(await getOrder(deps.store, actorOf(ctx), params.id));
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/api/orders/:id/pay',
+    summary: 'Pay a PENDING or PAYMENT_FAILED order by card (owner)',
+    tags,
+    security: 'bearer',
+    params: orderIdParams,
+    body: payOrderBody,
+    middleware: user,
+    responses: {
+      200: { description: 'The order, PAID', schema: orderResponse },
+      ...common,
+      402: failure('The card was declined (PAYMENT_DECLINED); the order is PAYMENT_FAILED and can be paid again'),
+      403: failure("An admin tried to pay another user's order"),
+      404: failure('No such order, or not yours'),
+      409: failure('The order cannot be paid in its status (INVALID_STATE)'),
+      503: failure('The payment provider is unavailable (PAYMENT_GATEWAY_UNAVAILABLE)'),
+    },
+    handler: async (ctx, { params, body }) => {
+      ctx.body = toOrderResource(await payOrder(deps, actorOf(ctx), params.id, body.paymentMethod.token));
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/api/orders/:id/cancel',
+    summary: 'Cancel an unpaid or CONFIRMED order (owner or admin); a CONFIRMED one is refunded and its stock released',
+    tags,
+    security: 'bearer',
+    params: orderIdParams,
+    middleware: user,
+    responses: {
+      200: { description: 'The order, CANCELLED', schema: orderResponse },
+      ...common,
+      404: failure('No such order, or not yours'),
+      409: failure('The order cannot be cancelled in its status (INVALID_STATE)'),
+    },
+    handler: async (ctx, { params }) => {
+      ctx.body = toOrderResource(await cancelOrder(deps, actorOf(ctx), params.id));
+    },
+  });
+
+  api.route({
+    method: 'patch',
+    path: '/api/orders/:id/status',
+    summary: 'Fulfilment (admin): SHIPPED from CONFIRMED, DELIVERED from SHIPPED',
+    tags,
+    security: 'bearer',
+    params: orderIdParams,
+    body: adminStatusBody,
+    middleware: admin,
+    responses: {
+      200: { description: 'The order in its new status', schema: orderResponse },
+      ...common,
+      403: failure('Not an admin (FORBIDDEN)'),
+      404: failure('No such order'),
+      409: failure('Not a move admins make from the current status (INVALID_STATE)'),
+    },
+    handler: async (ctx, { params, body }) => {
+      ctx.body = toOrderResource(await fulfilOrder(deps.store, params.id, body.status));
+    },
+  });
+
+  return api;
+}

@@ -1,0 +1,153 @@
+import type { Channel } from 'amqplib';
+import { BrokerUnavailableError, UnroutableMessageError, type Logger, type RabbitBroker } from '@ecommerce/service-kit';
+import { ORDER_EVENTS_EXCHANGE } from '../../domain/order-events';
+import type { OutboxRepository, OutboxRow, PublishOutcome } from '../../data-access/outbox.repository';
+import type { OrderMetrics } from '../order-metrics';
+
+/** The broker topology order-service owns: the durable topic exchange its events go to. */
+export const declareOrderEventsExchange = (exchange = ORDER_EVENTS_EXCHANGE) => async (channel: Channel) => {
+  await channel.assertExchange(exchange, 'topic', { durable: true });
+};
+
+export interface OutboxRelayOptions {
+  outbox: OutboxRepository;
+  broker: RabbitBroker;
+  logger: Logger;
+  metrics: OrderMetrics;
+  exchange?: string;
+  batchSize?: number;
+  /** How often to look for new rows when nothing woke the relay (other replicas write events too). */
+  pollIntervalMs?: number;
+  /** Longest pause while RabbitMQ or PostgreSQL is away. */
+  maxIdleMs?: number;
+  /** A row that failed waits retryBaseMs × 2^(attempts-1), at most retryMaxMs, before its next attempt. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+}
+
+/**
+ * Publishes the outbox to RabbitMQ: claims due rows, publishes them with confirms and `mandatory`,
+ * marks the confirmed ones published. A row RabbitMQ returns (no queue bound) or that fails stays
+ * pending with its error and a growing delay. Several replicas may run one each. At-least-once:
+ * a crash between confirm and commit publishes that event again.
+ */
+export class OutboxRelay {
+  private readonly exchange: string;
+  private readonly batchSize: number;
+  private readonly pollIntervalMs: number;
+  private readonly maxIdleMs: number;
+  private running?: Promise<void>;
+  private stopping = false;
+  private wakeUp?: () => void;
+  private woken = false;
+
+  constructor(private readonly options: OutboxRelayOptions) {
+    this.exchange = options.exchange ?? ORDER_EVENTS_EXCHANGE;
+    this.batchSize = options.batchSize ?? 100;
+    this.pollIntervalMs = options.pollIntervalMs ?? 200;
+    this.maxIdleMs = options.maxIdleMs ?? 5_000;
+    options.broker.on('connected', () => this.wake());
+  }
+
+  start(): void {
+    this.stopping = false;
+    this.running ??= this.loop().finally(() => { this.running = undefined; });
+  }
+
+  /** Look at the outbox now (a transaction has just committed events). */
+  wake(): void {
+    this.woken = true;
+    this.wakeUp?.();
+  }
+
+  /** Finishes the batch in flight, then stops. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake();
+    await this.running;
+  }
+
+  /** Publishes one batch of due rows; resolves the outcome of each row claimed. */
+  publishBatch(): Promise<PublishOutcome[]> {
+    return this.options.outbox.publishDue(this.batchSize, (rows) => this.publishRows(rows));
+  }
+
+  private async loop(): Promise<void> {
+    let failures = 0;
+    while (!this.stopping) {
+      let delay = this.pollIntervalMs;
+      try {
+        if (!this.options.broker.isConnected()) {
+          delay = this.maxIdleMs; // the 'connected' event wakes us sooner
+        } else {
+          const outcomes = await this.publishBatch();
+          const brokerFailed = outcomes.some((o) => !o.published) && !this.options.broker.isConnected();
+          failures = brokerFailed ? failures + 1 : 0;
+          if (brokerFailed) delay = this.backoff(failures);
+          else if (outcomes.length === this.batchSize) delay = 0;
+        }
+      } catch (err) {
+        failures += 1;
+        delay = this.backoff(failures);
+        this.options.logger.warn({ err: (err as Error).message, retryInMs: delay }, 'outbox relay failed; backing off');
+      }
+      if (delay > 0) await this.sleep(delay);
+    }
+  }
+
+  private backoff(failures: number): number {
+    return Math.min(this.maxIdleMs, this.pollIntervalMs * 2 ** failures);
+  }
+
+  /** Waits ms, or less if woken; a wake that came while busy makes the next wait end at once. */
+  private sleep(ms: number): Promise<void> {
+    if (this.woken || this.stopping) {
+      this.woken = false;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => this.wakeUp?.(), ms);
+      this.wakeUp = () => {
+        clearTimeout(timer);
+        this.wakeUp = undefined;
+        this.woken = false;
+        resolve();
+      };
+    });
+  }
+
+  private async publishRows(rows: OutboxRow[]): Promise<PublishOutcome[]> {
+    const results = await Promise.allSettled(
+      rows.map((row) =>
+        this.options.broker.publish(this.exchange, row.routingKey, Buffer.from(JSON.stringify(row.payload)), {
+          mandatory: true,
+          persistent: true,
+          messageId: row.id,
+          type: row.routingKey,
+          contentType: 'application/json',
+          appId: 'order-service',
+          headers: row.headers,
+        }),
+      ),
+    );
+    return rows.map((row, i): PublishOutcome => {
+      const result = results[i];
+      if (result.status === 'fulfilled') {
+        this.options.metrics.eventsPublished.inc({ type: row.routingKey });
+        return { id: row.id, published: true };
+      }
+      const err = result.reason as Error;
+      const unroutable = err instanceof UnroutableMessageError;
+      this.options.metrics.publishFailures.inc({ type: row.routingKey, reason: unroutable ? 'unroutable' : 'broker' });
+      this.options.logger.warn({ eventId: row.id, type: row.routingKey, attempts: row.attempts + 1, err: err.message }, 'order event not published; kept in the outbox');
+      // While RabbitMQ is away the relay itself backs off; the row stays due so it goes first once it is back.
+      const brokerAway = err instanceof BrokerUnavailableError || !this.options.broker.isConnected();
+      const retryAt = brokerAway ? new Date() : new Date(Date.now() + this.retryDelay(row.attempts + 1));
+      return { id: row.id, published: false, error: `${err.name}: ${err.message}`, retryAt };
+    });
+  }
+
+  private retryDelay(attempts: number): number {
+    return Math.min(this.options.retryMaxMs ?? 300_000, (this.options.retryBaseMs ?? 1_000) * 2 ** (attempts - 1));
+  }
+}

@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import { runWithContext, type Logger } from '@ecommerce/service-kit';
+import { cancelExpiredOrders } from '../../domain/expire-unpaid-orders';
+import type { OrderStore } from '../../domain/ports';
+import type { OutboxRepository } from '../../data-access/outbox.repository';
+
+export interface SweeperOptions {
+  store: OrderStore;
+  outbox: OutboxRepository;
+  logger: Logger;
+  /** ORDER_PAYMENT_TIMEOUT in milliseconds. */
+  paymentTimeoutMs: number;
+  intervalMs?: number;
+  /** Idempotency keys are honoured at least this long. */
+  idempotencyRetentionMs?: number;
+  /** Published events stay in the outbox this long, for inspection. */
+  publishedEventRetentionMs?: number;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface SweepResult {
+  cancelled: number;
+  idempotencyKeysExpired: number;
+  publishedEventsRemoved: number;
+}
+
+/**
+ * Periodic housekeeping: cancels orders unpaid past ORDER_PAYMENT_TIMEOUT (reason PAYMENT_TIMEOUT,
+ * through the state machine), forgets idempotency keys older than a day and old published events.
+ * Safe with several replicas: each order is locked with SKIP LOCKED, and the deletes are idempotent.
+ */
+export class PeriodicSweeper {
+  private timer?: NodeJS.Timeout;
+  private current?: Promise<unknown>;
+  private stopped = true;
+
+  constructor(private readonly options: SweeperOptions) {}
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.current;
+  }
+
+  sweepOnce(): Promise<SweepResult> {
+    // The events it writes carry a request id of their own, like a request's would.
+    return runWithContext({ requestId: `sweep-${randomUUID()}` }, async () => {
+      const now = Date.now();
+      const result: SweepResult = {
+        cancelled: await cancelExpiredOrders(this.options.store, this.options.paymentTimeoutMs),
+        idempotencyKeysExpired: await this.options.store.deleteIdempotencyKeysBefore(new Date(now - (this.options.idempotencyRetentionMs ?? DAY_MS))),
+        publishedEventsRemoved: await this.options.outbox.deletePublishedBefore(new Date(now - (this.options.publishedEventRetentionMs ?? 7 * DAY_MS))),
+      };
+      if (result.cancelled) this.options.logger.info({ cancelled: result.cancelled }, 'unpaid orders cancelled after the payment timeout');
+      return result;
+    });
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.current = this.sweepOnce()
+        .catch((err: unknown) => this.options.logger.warn({ err: (err as Error).message }, 'sweep failed; trying again next time'))
+        .finally(() => {
+          this.current = undefined;
+          this.schedule(this.options.intervalMs ?? 30_000);
+        });
+    }, delayMs);
+  }
+}
