@@ -1,0 +1,80 @@
+import amqp, { type ChannelModel } from 'amqplib';
+import { createTestVhost } from '@ecommerce/service-kit/testing';
+import { runDlqCommand } from '../src/cli/dlq';
+import { DEFAULT_TOPOLOGY, deadLetterQueueName, declareTopology } from '../src/entry-points/messaging/order-events.topology';
+
+describe('the dead-letter queue tool', () => {
+  let vhost: Awaited<ReturnType<typeof createTestVhost>>;
+  let connection: ChannelModel;
+
+  beforeAll(async () => {
+    vhost = await createTestVhost('dlq-tool');
+    connection = await amqp.connect(vhost.url);
+    const channel = await connection.createConfirmChannel();
+    await declareTopology(channel, DEFAULT_TOPOLOGY);
+    for (const [id, reason] of [['m-1', 'permanent'], ['m-2', 'exhausted']]) {
+      const body = { id, type: 'order.paid', data: { orderId: `order-${id}` } };
+      channel.publish('', deadLetterQueueName(DEFAULT_TOPOLOGY), Buffer.from(JSON.stringify(body)), {
+        persistent: true, messageId: id, contentType: 'application/json',
+        headers: { 'x-attempt': 5, 'x-dead-letter-reason': reason, 'x-failure': `failed ${id}`, 'x-failed-at': '2026-01-01T00:00:00.000Z' },
+      });
+    }
+    await channel.waitForConfirms();
+    await channel.close();
+  });
+  afterAll(async () => {
+    await connection.close();
+    await vhost.delete();
+  });
+
+  const run = async (...args: string[]) => {
+    const lines: string[] = [];
+    const code = await runDlqCommand(args, vhost.url, (line) => lines.push(line));
+    return { code, lines };
+  };
+  const queued = async (queue: string) => {
+    const channel = await connection.createChannel();
+    try {
+      return (await channel.checkQueue(queue)).messageCount;
+    } finally {
+      await channel.close();
+    }
+  };
+
+  it('lists dead letters with their reason and failure, without removing them', async () => {
+    const { code, lines } = await run('list');
+    expect(code).toBe(0);
+    expect(lines[0]).toBe('2 message(s)');
+    expect(lines[1]).toContain('m-1');
+    expect(lines[1]).toContain('reason=permanent');
+    expect(lines[1]).toContain('failed m-1');
+    expect(await queued(deadLetterQueueName(DEFAULT_TOPOLOGY))).toBe(2);
+  });
+
+  it('shows one message in full', async () => {
+    const { code, lines } = await run('show', 'm-2');
+    expect(code).toBe(0);
+    const shown = JSON.parse(lines.join('\n'));
+    expect(shown).toMatchObject({ messageId: 'm-2', reason: 'exhausted', attempts: 5, body: { data: { orderId: 'order-m-2' } } });
+    expect((await run('show', 'nope')).code).toBe(1);
+  });
+
+  it('replays one message to the work queue with its attempts reset', async () => {
+    const { code, lines } = await run('replay', 'm-1');
+    expect(code).toBe(0);
+    expect(lines).toEqual(['replayed 1 message(s): m-1']);
+    expect(await queued(deadLetterQueueName(DEFAULT_TOPOLOGY))).toBe(1);
+    const channel = await connection.createChannel();
+    const message = await channel.get(DEFAULT_TOPOLOGY.queue, { noAck: true });
+    await channel.close();
+    expect(message && message.properties.messageId).toBe('m-1');
+    expect(message && message.properties.headers).toMatchObject({ 'x-attempt': 0 });
+    expect(message && message.properties.headers?.['x-dead-letter-reason']).toBeUndefined();
+  });
+
+  it('replays everything with --all and answers usage for a bad command', async () => {
+    expect((await run('replay', '--all')).lines).toEqual(['replayed 1 message(s): m-2']);
+    expect(await queued(deadLetterQueueName(DEFAULT_TOPOLOGY))).toBe(0);
+    expect((await run('explode')).code).toBe(2);
+  });
+});
