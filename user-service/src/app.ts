@@ -49,12 +49,19 @@ export function createUserServiceApp(deps: UserServiceDeps): UserServiceApp {
   );
   const accounts = new Accounts(users, passwords);
   const publicRouters = [usersRoutes(accounts, sessions), sessionsRoutes(sessions)];
+  const isStarted = deps.isStarted ?? (() => dataSource.isInitialized);
   const apps = createHttpApps({
     service: 'user-service',
     logger,
     lifecycle: deps.lifecycle,
-    isStarted: deps.isStarted ?? (() => dataSource.isInitialized),
-    readiness: { postgres: () => dataSource.query('SELECT 1') },
+    isStarted,
+    readiness: {
+      // Not ready (so no traffic is routed here) until migrations and the first admin are done.
+      startUp: () => {
+        if (!isStarted()) throw new Error('still starting');
+      },
+      postgres: () => dataSource.query('SELECT 1'),
+    },
     publicRoutes: publicRouters,
     internalRoutes: [internalRoutes(sessions)],
     internalToken: deps.config.INTERNAL_API_TOKEN,

@@ -2,6 +2,7 @@ import axios, { type AxiosInstance } from 'axios';
 import { Lifecycle, type Logger } from '@ecommerce/service-kit';
 import { createTestDatabase, silentLogger, startTestServer, type TestDatabase } from '@ecommerce/service-kit/testing';
 import type { DataSource } from 'typeorm';
+import type { Sessions } from '../../src/domain/sessions';
 import { createUserServiceApp, type UserServiceDeps } from '../../src/app';
 import { createDataSource } from '../../src/data-access/data-source';
 import { prepareDatabase } from '../../src/start-up';
@@ -13,6 +14,7 @@ export const ADMIN = { email: 'Admin@Example.com', password: 'admin-password-for
 export interface RunningUserService {
   db: TestDatabase;
   dataSource: DataSource;
+  sessions: Sessions;
   /** Public port: axios that never throws on a status. */
   api: AxiosInstance;
   /** Internal port, without the internal token (set it per request). */
@@ -50,6 +52,7 @@ export async function startUserService(
   return {
     db,
     dataSource,
+    sessions: apps.sessions,
     api: client(pub.url),
     internal: client(internal.url),
     publicUrl: pub.url,
