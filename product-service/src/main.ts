@@ -1,6 +1,7 @@
 import { Lifecycle, createLogger, loadConfig, retryWithBackoff, serve } from '@ecommerce/service-kit';
 import { configSchema } from './config';
 import { createMongoClient } from './data-access/mongo-client';
+import { ensureIndexes } from './data-access/collections';
 import { createProductServiceApp } from './app';
 
 async function main(): Promise<void> {
@@ -10,13 +11,21 @@ async function main(): Promise<void> {
   lifecycle.installSignalHandlers(25_000);
 
   const { client, databaseName } = createMongoClient(config.MONGODB_URL);
-  let connected = false;
-  const apps = createProductServiceApp({ config, logger, lifecycle, db: client.db(databaseName), isConnected: () => connected });
+  const db = client.db(databaseName);
+  let started = false;
+  const apps = createProductServiceApp({ config, logger, lifecycle, db, isConnected: () => started });
   await serve({ apps, port: config.PORT, internalPort: config.INTERNAL_PORT, lifecycle, logger });
-  await retryWithBackoff(() => client.connect(), { what: 'MongoDB', logger });
-  connected = true;
   lifecycle.onShutdown('mongodb', 'connections', () => client.close());
-  logger.info('product-service started');
+  // The unique indexes are what keep reviews and stock movements exactly-once: no traffic before they exist.
+  await retryWithBackoff(
+    async () => {
+      await client.connect();
+      await ensureIndexes(db);
+    },
+    { what: 'MongoDB', logger },
+  );
+  started = true;
+  logger.info({ database: databaseName }, 'product-service started');
 }
 
 main().catch((err: unknown) => {

@@ -1,0 +1,82 @@
+import type { Collection, Db, ObjectId } from 'mongodb';
+import type { MovementState, RejectionReason, StockAction } from '../domain/stock';
+
+export interface ProductDocument {
+  _id: ObjectId;
+  name: string;
+  /** Lower-cased name, so `sort=name` is alphabetical regardless of case without a collation. */
+  sortName: string;
+  description: string;
+  price: number;
+  currency: string;
+  category: string;
+  quantity: number;
+  imageUrls: string[];
+  ratingCount: number;
+  ratingSum: number;
+  createdAt: Date;
+  updatedAt: Date;
+  deletedAt: Date | null;
+  /** Ids of stock movements applied to this product but not yet settled (see domain/stock.ts). */
+  stockMarkers: ObjectId[];
+}
+
+export interface ReviewDocument {
+  _id: ObjectId;
+  productId: ObjectId;
+  userId: string;
+  rating: number;
+  comment: string;
+  createdAt: Date;
+}
+
+export interface StockMovementDocument {
+  _id: ObjectId;
+  orderId: string;
+  productId: ObjectId;
+  action: StockAction;
+  quantity: number;
+  state: MovementState;
+  reason?: RejectionReason;
+  leaseToken: string;
+  leaseExpiresAt: Date;
+  createdAt: Date;
+  settledAt?: Date;
+}
+
+export interface Collections {
+  products: Collection<ProductDocument>;
+  reviews: Collection<ReviewDocument>;
+  stockMovements: Collection<StockMovementDocument>;
+}
+
+export const collections = (db: Db): Collections => ({
+  products: db.collection<ProductDocument>('products'),
+  reviews: db.collection<ReviewDocument>('reviews'),
+  stockMovements: db.collection<StockMovementDocument>('stock_movements'),
+});
+
+/** E11000: a unique index refused the write. */
+export const isDuplicateKey = (err: unknown): boolean => (err as { code?: unknown }).code === 11000;
+
+/**
+ * Every index the queries rely on. createIndexes is idempotent, so every replica runs this at
+ * start-up; the unique ones are what make "one review per user" and "one movement per
+ * (order, product, action)" hold under concurrency.
+ */
+export async function ensureIndexes(db: Db): Promise<void> {
+  const { products, reviews, stockMovements } = collections(db);
+  await products.createIndexes([
+    { key: { deletedAt: 1, createdAt: -1, _id: -1 }, name: 'live_newest' },
+    { key: { deletedAt: 1, price: 1, _id: 1 }, name: 'live_price' },
+    { key: { deletedAt: 1, sortName: 1, _id: 1 }, name: 'live_name' },
+    { key: { deletedAt: 1, category: 1, createdAt: -1 }, name: 'live_category' },
+  ]);
+  await reviews.createIndexes([
+    { key: { productId: 1, userId: 1 }, name: 'one_review_per_user', unique: true },
+    { key: { productId: 1, createdAt: -1, _id: -1 }, name: 'product_newest' },
+  ]);
+  await stockMovements.createIndexes([
+    { key: { orderId: 1, productId: 1, action: 1 }, name: 'once_per_order_product_action', unique: true },
+  ]);
+}

@@ -1,0 +1,175 @@
+import { ObjectId, type Filter, type Sort, type UpdateFilter } from 'mongodb';
+import type { ProductStore } from '../domain/catalog';
+import type { RatingsStore } from '../domain/reviews';
+import type { StockLevel, StockStore } from '../domain/stock';
+import {
+  ratingAverage,
+  type CategoryCount,
+  type NewProduct,
+  type ProductChanges,
+  type ProductFilter,
+  type ProductRecord,
+  type ProductSort,
+  type RatingTotals,
+} from '../domain/product';
+import type { Collections, ProductDocument } from './collections';
+import { toObjectId } from './object-id';
+
+const SORTS: Record<ProductSort, Sort> = {
+  // _id breaks ties, so paging through equal prices or names neither repeats nor skips a product.
+  price: { price: 1, _id: 1 },
+  '-price': { price: -1, _id: -1 },
+  name: { sortName: 1, _id: 1 },
+  '-createdAt': { createdAt: -1, _id: -1 },
+};
+
+/** User text matched literally: every regex metacharacter escaped. */
+const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+function toRecord(doc: ProductDocument): ProductRecord {
+  return {
+    id: doc._id.toHexString(),
+    name: doc.name,
+    description: doc.description,
+    price: doc.price,
+    currency: doc.currency,
+    category: doc.category,
+    quantity: doc.quantity,
+    imageUrls: doc.imageUrls,
+    ratingAverage: ratingAverage({ count: doc.ratingCount, sum: doc.ratingSum }),
+    ratingCount: doc.ratingCount,
+    createdAt: doc.createdAt.toISOString(),
+    updatedAt: doc.updatedAt.toISOString(),
+    deletedAt: doc.deletedAt ? doc.deletedAt.toISOString() : null,
+  };
+}
+
+function toQuery(filter: ProductFilter): Filter<ProductDocument> {
+  const query: Filter<ProductDocument> = { deletedAt: null };
+  if (filter.category !== undefined) query.category = filter.category;
+  if (filter.minPrice !== undefined || filter.maxPrice !== undefined) {
+    query.price = {
+      ...(filter.minPrice !== undefined ? { $gte: filter.minPrice } : {}),
+      ...(filter.maxPrice !== undefined ? { $lte: filter.maxPrice } : {}),
+    };
+  }
+  if (filter.inStock !== undefined) query.quantity = filter.inStock ? { $gt: 0 } : { $lte: 0 };
+  if (filter.q) {
+    const pattern = escapeRegex(filter.q);
+    query.$or = [{ name: { $regex: pattern, $options: 'i' } }, { description: { $regex: pattern, $options: 'i' } }];
+  }
+  return query;
+}
+
+/** Products in MongoDB: the catalog, their rating totals and their stock. */
+export class ProductRepository implements ProductStore, RatingsStore, StockStore {
+  constructor(private readonly collections: Collections) {}
+
+  private get products() {
+    return this.collections.products;
+  }
+
+  async insert(input: NewProduct): Promise<ProductRecord> {
+    const now = new Date();
+    const doc: ProductDocument = {
+      _id: new ObjectId(),
+      ...input,
+      sortName: input.name.toLowerCase(),
+      ratingCount: 0,
+      ratingSum: 0,
+      createdAt: now,
+      updatedAt: now,
+      deletedAt: null,
+      stockMarkers: [],
+    };
+    await this.products.insertOne(doc);
+    return toRecord(doc);
+  }
+
+  async findById(id: string): Promise<ProductRecord | null> {
+    const doc = await this.products.findOne({ _id: toObjectId(id) });
+    return doc && toRecord(doc);
+  }
+
+  async findByIds(ids: string[]): Promise<ProductRecord[]> {
+    const docs = await this.products.find({ _id: { $in: ids.map(toObjectId) } }).toArray();
+    return docs.map(toRecord);
+  }
+
+  async list(filter: ProductFilter, sort: ProductSort, page: { skip: number; limit: number }) {
+    const query = toQuery(filter);
+    const [docs, total] = await Promise.all([
+      this.products.find(query).sort(SORTS[sort]).skip(page.skip).limit(page.limit).toArray(),
+      this.products.countDocuments(query),
+    ]);
+    return { items: docs.map(toRecord), total };
+  }
+
+  async update(id: string, changes: ProductChanges): Promise<ProductRecord | null> {
+    const set: UpdateFilter<ProductDocument>['$set'] = {
+      ...changes,
+      ...(changes.name !== undefined ? { sortName: changes.name.toLowerCase() } : {}),
+      updatedAt: new Date(),
+    };
+    const doc = await this.products.findOneAndUpdate({ _id: toObjectId(id), deletedAt: null }, { $set: set }, { returnDocument: 'after' });
+    return doc && toRecord(doc);
+  }
+
+  async softDelete(id: string): Promise<boolean> {
+    const now = new Date();
+    const result = await this.products.updateOne({ _id: toObjectId(id), deletedAt: null }, { $set: { deletedAt: now, updatedAt: now } });
+    return result.modifiedCount === 1;
+  }
+
+  async categories(): Promise<CategoryCount[]> {
+    const rows = await this.products
+      .aggregate<{ _id: string; count: number }>([
+        { $match: { deletedAt: null } },
+        { $group: { _id: '$category', count: { $sum: 1 } } },
+        { $sort: { _id: 1 } },
+      ])
+      .toArray();
+    return rows.map((row) => ({ name: row._id, count: row.count }));
+  }
+
+  async isLive(id: string): Promise<boolean> {
+    return (await this.products.countDocuments({ _id: toObjectId(id), deletedAt: null }, { limit: 1 })) === 1;
+  }
+
+  async ratingTotals(id: string): Promise<RatingTotals | null> {
+    const doc = await this.products.findOne({ _id: toObjectId(id) }, { projection: { ratingCount: 1, ratingSum: 1 } });
+    return doc && { count: doc.ratingCount, sum: doc.ratingSum };
+  }
+
+  async raiseRatingTotals(id: string, totals: RatingTotals): Promise<void> {
+    await this.products.updateOne(
+      { _id: toObjectId(id), ratingCount: { $lt: totals.count } },
+      { $set: { ratingCount: totals.count, ratingSum: totals.sum } },
+    );
+  }
+
+  async stockLevel(productId: string, movementId?: string): Promise<StockLevel | null> {
+    const doc = await this.products.findOne({ _id: toObjectId(productId) }, { projection: { quantity: 1, deletedAt: 1, stockMarkers: 1 } });
+    if (!doc) return null;
+    const marked = movementId !== undefined && (doc.stockMarkers ?? []).some((marker) => marker.toHexString() === movementId);
+    return { quantity: doc.quantity, deleted: doc.deletedAt !== null, marked };
+  }
+
+  async applyMovement(productId: string, movementId: string, delta: number): Promise<number | null> {
+    const marker = toObjectId(movementId);
+    const filter: Filter<ProductDocument> = { _id: toObjectId(productId), stockMarkers: { $ne: marker } };
+    // A take needs a live product with enough stock; MongoDB applies filter and update as one atomic step.
+    if (delta < 0) Object.assign(filter, { deletedAt: null, quantity: { $gte: -delta } });
+    const doc = await this.products.findOneAndUpdate(
+      filter,
+      { $inc: { quantity: delta }, $push: { stockMarkers: marker }, $set: { updatedAt: new Date() } },
+      // No projection: FerretDB does not implement one on findAndModify.
+      { returnDocument: 'after' },
+    );
+    return doc ? doc.quantity : null;
+  }
+
+  async clearMarker(productId: string, movementId: string): Promise<void> {
+    await this.products.updateOne({ _id: toObjectId(productId) }, { $pull: { stockMarkers: toObjectId(movementId) } });
+  }
+}

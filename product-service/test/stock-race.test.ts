@@ -1,0 +1,31 @@
+import { randomUUID } from 'node:crypto';
+import { isRealMongo, startProductService, type ProductService } from './harness';
+
+const SKIP_REASON =
+  'skipped: MONGODB_IS_REAL is not 1, so the test server is FerretDB, which does not apply a single update atomically; ' +
+  'set MONGODB_URL to a real MongoDB and MONGODB_IS_REAL=1 to run it';
+
+describe('stock never goes below zero however many commits race', () => {
+  // Printed while the suite is collected: jest runs no hooks for a describe whose tests are all skipped.
+  if (!isRealMongo) console.warn(`stock race test ${SKIP_REASON}`);
+  let svc: ProductService | undefined;
+  beforeAll(async () => {
+    if (isRealMongo) svc = await startProductService();
+  });
+  afterAll(() => svc?.close());
+
+  (isRealMongo ? it : it.skip)('lets exactly 10 of 100 concurrent single-unit commits from different orders take a stock of 10', async () => {
+    const product = await svc!.createProduct({ quantity: 10 });
+    const responses = await Promise.all(
+      Array.from({ length: 100 }, () =>
+        svc!.internal.post(`/internal/product/${product.id}/quantity`, { orderId: randomUUID(), quantity: 1, action: 'commit' }),
+      ),
+    );
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(90);
+    expect(responses.filter((r) => r.status === 409).every((r) => r.data.error.code === 'INSUFFICIENT_STOCK')).toBe(true);
+    expect((await svc!.api.get(`/api/products/${product.id}`)).data.quantity).toBe(0);
+    expect(await svc!.db.collection('stock_movements').countDocuments({ state: 'applied' })).toBe(10);
+  });
+});

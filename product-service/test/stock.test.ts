@@ -1,0 +1,282 @@
+import { randomUUID } from 'node:crypto';
+import axios from 'axios';
+import { ObjectId } from 'mongodb';
+import { startProductService, type ProductService } from './harness';
+
+describe('stock commits and releases on the internal port', () => {
+  let svc: ProductService;
+  beforeAll(async () => {
+    svc = await startProductService();
+  });
+  afterAll(() => svc.close());
+
+  const change = (productId: string, body: Record<string, unknown>) => svc.internal.post(`/internal/product/${productId}/quantity`, body);
+  const commit = (productId: string, orderId: string, quantity: number) => change(productId, { orderId, quantity, action: 'commit' });
+  const release = (productId: string, orderId: string, quantity = 1) => change(productId, { orderId, quantity, action: 'release' });
+  const stockOf = async (productId: string) => (await svc.internal.get('/internal/products', { params: { ids: productId } })).data.items[0].quantity as number;
+
+  it('refuses calls without the internal token or with a wrong one', async () => {
+    const product = await svc.createProduct();
+    const bare = axios.create({ baseURL: svc.internalUrl, validateStatus: () => true });
+    for (const headers of [{}, { 'X-Internal-Token': 'wrong-token-wrong-token' }]) {
+      const post = await bare.post(`/internal/product/${product.id}/quantity`, { orderId: randomUUID(), quantity: 1, action: 'commit' }, { headers });
+      expect(post.status).toBe(401);
+      expect(post.data.error.code).toBe('UNAUTHENTICATED');
+      expect((await bare.get('/internal/products', { params: { ids: product.id }, headers })).status).toBe(401);
+    }
+    expect(await stockOf(product.id)).toBe(10);
+    expect((await svc.api.post(`/internal/product/${product.id}/quantity`, {})).status).toBe(404);
+  });
+
+  it('commits stock and answers the stock left; a repeat answers 200 with no second effect', async () => {
+    const product = await svc.createProduct({ quantity: 10 });
+    const orderId = randomUUID();
+    const first = await commit(product.id, orderId, 3);
+    expect(first.status).toBe(200);
+    expect(first.data).toEqual({ productId: product.id, quantity: 7 });
+    const repeat = await commit(product.id, orderId, 3);
+    expect(repeat.status).toBe(200);
+    expect(repeat.data).toEqual({ productId: product.id, quantity: 7 });
+    expect(await stockOf(product.id)).toBe(7);
+    expect((await svc.api.get(`/api/products/${product.id}`)).data.quantity).toBe(7);
+  });
+
+  it('changes stock once when 20 identical commits arrive at the same moment', async () => {
+    const product = await svc.createProduct({ quantity: 50 });
+    const orderId = randomUUID();
+    const responses = await Promise.all(Array.from({ length: 20 }, () => commit(product.id, orderId, 4)));
+    expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
+    expect(responses.map((r) => r.data.quantity)).toEqual(Array(20).fill(46));
+    expect(await stockOf(product.id)).toBe(46);
+    const movements = await svc.db.collection('stock_movements').find({ orderId }).toArray();
+    expect(movements).toHaveLength(1);
+    expect(movements[0]).toMatchObject({ action: 'commit', quantity: 4, state: 'applied' });
+    const doc = await svc.db.collection('products').findOne({ _id: new ObjectId(product.id) });
+    expect(doc?.stockMarkers).toEqual([]);
+  });
+
+  it('answers 409 INSUFFICIENT_STOCK with no change when stock is short, and again on a repeat after a restock', async () => {
+    const product = await svc.createProduct({ quantity: 2 });
+    const orderId = randomUUID();
+    const short = await commit(product.id, orderId, 3);
+    expect(short.status).toBe(409);
+    expect(short.data.error).toMatchObject({ code: 'INSUFFICIENT_STOCK', details: [expect.objectContaining({ field: 'quantity', available: 2 })] });
+    expect(await stockOf(product.id)).toBe(2);
+
+    await svc.api.patch(`/api/products/${product.id}`, { quantity: 100 }, { headers: svc.admin });
+    const repeat = await commit(product.id, orderId, 3);
+    expect(repeat.status).toBe(409);
+    expect(repeat.data.error.code).toBe('INSUFFICIENT_STOCK');
+    expect(await stockOf(product.id)).toBe(100);
+  });
+
+  it('can take the last unit and then refuses the next order', async () => {
+    const product = await svc.createProduct({ quantity: 5 });
+    expect((await commit(product.id, randomUUID(), 5)).data.quantity).toBe(0);
+    const next = await commit(product.id, randomUUID(), 1);
+    expect(next.status).toBe(409);
+    expect(await stockOf(product.id)).toBe(0);
+  });
+
+  it("releases exactly what that order committed, once, whatever quantity the release names", async () => {
+    const product = await svc.createProduct({ quantity: 10 });
+    const orderA = randomUUID();
+    const orderB = randomUUID();
+    await commit(product.id, orderA, 3);
+    await commit(product.id, orderB, 2);
+    expect(await stockOf(product.id)).toBe(5);
+    const released = await release(product.id, orderA, 99);
+    expect(released.status).toBe(200);
+    expect(released.data).toEqual({ productId: product.id, quantity: 8 });
+    const repeat = await release(product.id, orderA, 3);
+    expect(repeat.status).toBe(200);
+    expect(repeat.data.quantity).toBe(8);
+    expect(await stockOf(product.id)).toBe(8);
+    const movement = await svc.db.collection('stock_movements').findOne({ orderId: orderA, action: 'release' });
+    expect(movement).toMatchObject({ state: 'applied', quantity: 3 });
+  });
+
+  it('changes stock once when 20 identical releases arrive at the same moment', async () => {
+    const product = await svc.createProduct({ quantity: 10 });
+    const orderId = randomUUID();
+    await commit(product.id, orderId, 6);
+    const responses = await Promise.all(Array.from({ length: 20 }, () => change(product.id, { orderId, action: 'release' })));
+    expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
+    expect(await stockOf(product.id)).toBe(10);
+  });
+
+  it('treats a release with no earlier commit as a 200 no-op, and a later commit of that order as too late', async () => {
+    const product = await svc.createProduct({ quantity: 10 });
+    const orderId = randomUUID();
+    const released = await release(product.id, orderId);
+    expect(released.status).toBe(200);
+    expect(released.data).toEqual({ productId: product.id, quantity: 10 });
+    expect(await svc.db.collection('stock_movements').findOne({ orderId, action: 'release' })).toMatchObject({ state: 'noop', quantity: 0 });
+    // The order's stock was given up already; taking it now would strand it.
+    const late = await commit(product.id, orderId, 2);
+    expect(late.status).toBe(409);
+    expect(late.data.error.code).toBe('INSUFFICIENT_STOCK');
+    expect(await stockOf(product.id)).toBe(10);
+  });
+
+  it('releases nothing for a commit that was refused', async () => {
+    const product = await svc.createProduct({ quantity: 1 });
+    const orderId = randomUUID();
+    expect((await commit(product.id, orderId, 2)).status).toBe(409);
+    const released = await release(product.id, orderId);
+    expect(released.status).toBe(200);
+    expect(await stockOf(product.id)).toBe(1);
+  });
+
+  it('ends with the stock it started with when a commit and a release of one order race', async () => {
+    const product = await svc.createProduct({ quantity: 20 });
+    for (let round = 0; round < 8; round++) {
+      const orderId = randomUUID();
+      const [committed, released] = await Promise.all([commit(product.id, orderId, 2), release(product.id, orderId)]);
+      expect([200, 409]).toContain(committed.status);
+      expect(released.status).toBe(200);
+      expect(await stockOf(product.id)).toBe(20);
+    }
+  });
+
+  it('refuses a repeat that names another quantity with 409 IDEMPOTENCY_CONFLICT', async () => {
+    const product = await svc.createProduct({ quantity: 10 });
+    const orderId = randomUUID();
+    await commit(product.id, orderId, 2);
+    const other = await commit(product.id, orderId, 5);
+    expect(other.status).toBe(409);
+    expect(other.data.error.code).toBe('IDEMPOTENCY_CONFLICT');
+    expect(await stockOf(product.id)).toBe(8);
+  });
+
+  it('refuses to commit a deleted product but still releases what was committed before', async () => {
+    const product = await svc.createProduct({ quantity: 10 });
+    const earlier = randomUUID();
+    await commit(product.id, earlier, 4);
+    await svc.api.delete(`/api/products/${product.id}`, { headers: svc.admin });
+    const late = await commit(product.id, randomUUID(), 1);
+    expect(late.status).toBe(409);
+    expect(late.data.error.code).toBe('INSUFFICIENT_STOCK');
+    expect((await release(product.id, earlier)).data.quantity).toBe(10);
+  });
+
+  it('answers 404 NOT_FOUND for an unknown or malformed product id', async () => {
+    for (const id of ['000000000000000000000000', 'nope', 'aaaaaaaaaaaa']) {
+      const response = await commit(id, randomUUID(), 1);
+      expect(response.status).toBe(404);
+      expect(response.data.error.code).toBe('NOT_FOUND');
+    }
+  });
+
+  it.each([
+    [{ orderId: 'order-1', quantity: 1, action: 'commit' }, 'orderId'],
+    [{ orderId: { $gt: '' }, quantity: 1, action: 'commit' }, 'orderId'],
+    [{ quantity: 1, action: 'commit' }, 'orderId'],
+    [{ orderId: randomUUID(), quantity: 0, action: 'commit' }, 'quantity'],
+    [{ orderId: randomUUID(), quantity: -2, action: 'commit' }, 'quantity'],
+    [{ orderId: randomUUID(), quantity: 1.5, action: 'commit' }, 'quantity'],
+    [{ orderId: randomUUID(), quantity: '1', action: 'commit' }, 'quantity'],
+    [{ orderId: randomUUID(), action: 'commit' }, 'quantity'],
+    [{ orderId: randomUUID(), quantity: 1, action: 'steal' }, 'action'],
+    [{ orderId: randomUUID(), quantity: 1, action: { $ne: 'x' } }, 'action'],
+  ])('refuses %j with 400 naming %s and changes nothing', async (body, field) => {
+    const product = await svc.createProduct({ quantity: 10 });
+    const response = await change(product.id, body);
+    expect(response.status).toBe(400);
+    expect(response.data.error.code).toBe('VALIDATION_FAILED');
+    expect(response.data.error.details).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
+    expect(await stockOf(product.id)).toBe(10);
+  });
+
+  it('serves products to services by id, deleted ones marked, and validates the ids', async () => {
+    const live = await svc.createProduct();
+    const response = await svc.internal.get('/internal/products', { params: { ids: `${live.id},000000000000000000000000` } });
+    expect(response.status).toBe(200);
+    expect(response.data).toEqual({ items: [{ ...live, deleted: false }] });
+    expect((await svc.internal.get('/internal/products')).status).toBe(400);
+    expect((await svc.internal.get('/internal/products', { params: { ids: 'x,y' } })).status).toBe(400);
+  });
+
+  it('counts stock movements by action and result in /metrics', async () => {
+    const metrics = (await svc.api.get('/metrics')).data as string;
+    expect(metrics).toMatch(/stock_movements_total\{action="commit",result="applied",service="product-service"\} \d+/);
+    expect(metrics).toMatch(/stock_movements_total\{action="commit",result="repeated",service="product-service"\} \d+/);
+    expect(metrics).toMatch(/stock_movements_total\{action="commit",result="rejected",service="product-service"\} \d+/);
+    expect(metrics).toMatch(/stock_movements_total\{action="release",result="noop",service="product-service"\} \d+/);
+  });
+});
+
+describe('stock movements left behind by a process that died', () => {
+  const LEASE_MS = 400;
+  let svc: ProductService;
+  beforeAll(async () => {
+    svc = await startProductService({ stock: { leaseMs: LEASE_MS, pollMs: 10 } });
+  });
+  afterAll(() => svc.close());
+
+  const commit = (productId: string, orderId: string, quantity: number) =>
+    svc.internal.post(`/internal/product/${productId}/quantity`, { orderId, quantity, action: 'commit' });
+  const products = () => svc.db.collection('products');
+  const movements = () => svc.db.collection('stock_movements');
+
+  /** What a request that died mid-way leaves: its pending movement, and (if it got that far) the stock change with its marker. */
+  async function leaveBehind(productId: string, orderId: string, quantity: number, applied: boolean, leaseExpiresAt = new Date(Date.now() - 1000)) {
+    const _id = new ObjectId();
+    await movements().insertOne({
+      _id,
+      orderId,
+      productId: new ObjectId(productId),
+      action: 'commit',
+      quantity,
+      state: 'pending',
+      leaseToken: 'dead-process',
+      leaseExpiresAt,
+      createdAt: new Date(),
+    });
+    if (applied) {
+      await products().updateOne({ _id: new ObjectId(productId) }, { $inc: { quantity: -quantity }, $push: { stockMarkers: _id } } as object);
+    }
+    return _id;
+  }
+
+  it('settles a change that was applied before the crash without applying it again', async () => {
+    const product = await svc.createProduct({ quantity: 10 });
+    const orderId = randomUUID();
+    const movementId = await leaveBehind(product.id, orderId, 3, true);
+    const repeat = await commit(product.id, orderId, 3);
+    expect(repeat.status).toBe(200);
+    expect(repeat.data.quantity).toBe(7);
+    expect(await movements().findOne({ _id: movementId })).toMatchObject({ state: 'applied' });
+    expect((await products().findOne({ _id: new ObjectId(product.id) }))?.stockMarkers).toEqual([]);
+  });
+
+  it('applies once a change that the crash cut off before it was applied', async () => {
+    const product = await svc.createProduct({ quantity: 10 });
+    const orderId = randomUUID();
+    await leaveBehind(product.id, orderId, 3, false);
+    const responses = await Promise.all(Array.from({ length: 5 }, () => commit(product.id, orderId, 3)));
+    expect(responses.map((r) => r.status)).toEqual(Array(5).fill(200));
+    expect((await products().findOne({ _id: new ObjectId(product.id) }))?.quantity).toBe(7);
+  });
+
+  it('waits for a live lease to run out before taking the movement over', async () => {
+    const product = await svc.createProduct({ quantity: 10 });
+    const orderId = randomUUID();
+    await leaveBehind(product.id, orderId, 2, false, new Date(Date.now() + LEASE_MS));
+    const started = Date.now();
+    const response = await commit(product.id, orderId, 2);
+    expect(response.status).toBe(200);
+    expect(response.data.quantity).toBe(8);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(LEASE_MS - 50);
+  });
+
+  it('lets a release settle an order whose commit was left applied but pending, then give it back', async () => {
+    const product = await svc.createProduct({ quantity: 10 });
+    const orderId = randomUUID();
+    await leaveBehind(product.id, orderId, 4, true);
+    const released = await svc.internal.post(`/internal/product/${product.id}/quantity`, { orderId, action: 'release' });
+    expect(released.status).toBe(200);
+    expect(released.data.quantity).toBe(10);
+    expect(await movements().findOne({ orderId, action: 'commit' })).toMatchObject({ state: 'applied' });
+  });
+});
