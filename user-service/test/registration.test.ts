@@ -1,4 +1,6 @@
+import { inspect } from 'node:util';
 import { captureLogger } from '@ecommerce/service-kit/testing';
+import { UserRepository } from '../src/data-access/user.repository';
 import { startUserService, uniqueEmail, type RunningUserService } from './support/user-service-harness';
 
 const { logger, lines } = captureLogger('user-service');
@@ -95,5 +97,23 @@ describe('POST /api/users/register', () => {
     expect(logged).not.toContain(password);
     expect(logged).not.toContain(row.password_hash);
     expect(logged).not.toContain('$argon2');
+  });
+});
+
+describe('a failed write of a user', () => {
+  it('surfaces an error that carries neither the password hash nor the row', async () => {
+    const passwordHash = '$argon2id$v=19$m=19456,p=1,t=2$c2VjcmV0c2FsdA$this-must-never-be-logged';
+    // Not normalised, so the CHECK constraint refuses it (PostgreSQL echoes the failing row in `detail`).
+    const insert = new UserRepository(svc.dataSource).insert({
+      id: '11111111-1111-4111-8111-111111111111',
+      email: 'NOT-Normalised@Example.com',
+      name: 'Check',
+      role: 'customer',
+      passwordHash,
+    });
+    const err = await insert.then(() => undefined, (e: unknown) => e);
+    expect(err).toMatchObject({ code: '23514', constraint: 'users_email_normalised_check' });
+    expect(inspect(err, { depth: 10 })).not.toContain('this-must-never-be-logged');
+    expect(JSON.stringify(err)).not.toContain('this-must-never-be-logged');
   });
 });

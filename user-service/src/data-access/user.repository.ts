@@ -2,7 +2,7 @@ import type { DataSource, Repository } from 'typeorm';
 import type { NewUser, UserStore } from '../domain/stores';
 import type { Role, UserRecord } from '../domain/user';
 import { UserEntity, type UserRow } from './entities/user.entity';
-import { execute, isUniqueViolation } from './sql';
+import { execute, isUniqueViolation, scrubbed } from './sql';
 
 /** Role changes take turns under this transaction-scoped advisory lock, so the last admin stays. */
 const ROLE_CHANGE_LOCK_KEY = 0x75736573;
@@ -32,7 +32,7 @@ export class UserRepository implements UserStore {
       return { ...user, createdAt: generated.createdAt };
     } catch (err) {
       if (isUniqueViolation(err)) return 'email-taken';
-      throw err;
+      throw scrubbed(err);
     }
   }
 
@@ -57,7 +57,9 @@ export class UserRepository implements UserStore {
   }
 
   async updatePasswordHash(id: string, passwordHash: string): Promise<void> {
-    await this.users.update({ id }, { passwordHash });
+    await this.users.update({ id }, { passwordHash }).catch((err: unknown) => {
+      throw scrubbed(err);
+    });
   }
 
   async changeRole(id: string, role: Role): Promise<UserRecord | 'not-found' | 'last-admin'> {

@@ -1,13 +1,7 @@
 import { EntitySchema } from 'typeorm';
-import type { Role } from '../../domain/user';
+import type { UserRecord } from '../../domain/user';
 
-export interface UserRow {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  passwordHash: string;
-  createdAt: Date;
+export interface UserRow extends UserRecord {
   updatedAt: Date;
 }
 
