@@ -40,10 +40,27 @@ function expiryMs(token: string): number | undefined {
   }
 }
 
-function bearerToken(header: string | undefined): string {
+/** The access token from an `Authorization: Bearer …` header, or 401. */
+export function bearerToken(header: string | undefined): string {
   const match = header ? /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i.exec(header.trim()) : null;
   if (!match) throw unauthenticated('A Bearer access token is required');
   return match[1];
+}
+
+/** Koa middleware for routes only some roles may use; runs after whatever set ctx.state.user. */
+export function requireRole(...roles: Role[]): Middleware {
+  return function checkRole(ctx, next) {
+    const user = ctx.state.user as AuthenticatedUser | undefined;
+    if (!user) throw unauthenticated();
+    if (!roles.includes(user.role)) throw forbidden();
+    return next();
+  };
+}
+
+/** The authenticated user of a request (set by an authenticate middleware), or 401. */
+export function currentUser(state: { user?: AuthenticatedUser }): AuthenticatedUser {
+  if (!state.user) throw unauthenticated();
+  return state.user;
 }
 
 /**
@@ -70,12 +87,7 @@ export class UserAuthenticator {
 
   /** Koa middleware for routes only some roles may use; runs after authenticate. */
   requireRole(...roles: Role[]): Middleware {
-    return (ctx, next) => {
-      const user = ctx.state.user as AuthenticatedUser | undefined;
-      if (!user) throw unauthenticated();
-      if (!roles.includes(user.role)) throw forbidden();
-      return next();
-    };
+    return requireRole(...roles);
   }
 
   async verify(authorizationHeader: string | undefined): Promise<AuthenticatedUser> {

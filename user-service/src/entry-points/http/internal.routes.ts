@@ -1,6 +1,6 @@
 import { ApiRouter } from '@ecommerce/service-kit';
 import type { Sessions } from '../../domain/sessions';
-import { bearerTokenOf } from './authenticate.middleware';
+import { bearerToken } from '@ecommerce/service-kit';
 import { verifiedUserSchema } from './user.schemas';
 
 /** Served on the internal port only; the app factory puts it behind X-Internal-Token. */
@@ -15,7 +15,7 @@ export function internalRoutes(sessions: Sessions): ApiRouter {
       401: { description: 'bad internal token, or a missing, invalid or expired access token, or a deleted user' },
     },
     handler: async (ctx) => {
-      ctx.body = await sessions.authenticate(bearerTokenOf(ctx.get('Authorization')));
+      ctx.body = await sessions.authenticate(bearerToken(ctx.get('Authorization')));
     },
   });
 }

@@ -1,7 +1,7 @@
-import { ApiRouter, schemas } from '@ecommerce/service-kit';
 import type { Accounts } from '../../domain/accounts';
 import type { Sessions } from '../../domain/sessions';
-import { authenticate, currentUser, requireRole } from './authenticate.middleware';
+import { ApiRouter, currentUser, requireRole, schemas } from '@ecommerce/service-kit';
+import { authenticate } from './authenticate.middleware';
 import { registerBody, roleBody, updateMeBody, userIdParams, userPageSchema, userSchema } from './user.schemas';
 
 const TAGS = ['users'];
