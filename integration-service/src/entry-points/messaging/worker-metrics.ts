@@ -1,4 +1,5 @@
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Counter, Histogram } from '@ecommerce/service-kit';
+import type { Registry } from 'prom-client';
 
 export interface WorkerMetrics {
   processed: Counter<'type' | 'outcome'>;
