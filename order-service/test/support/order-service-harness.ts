@@ -128,6 +128,36 @@ export async function startOrderService(options: HarnessOptions) {
     setInternalStatus(orderId: string, status: string, reason?: string) {
       return internal.patch(`/internal/orders/${orderId}/status`, { status, ...(reason ? { reason } : {}) });
     },
+    setAdminStatus(orderId: string, status: string) {
+      return http.patch(`/api/orders/${orderId}/status`, { status }, { headers: { Authorization: users.login('admin').authorization } });
+    },
+    cancel(authorization: string, orderId: string) {
+      return http.post(`/api/orders/${orderId}/cancel`, undefined, { headers: { Authorization: authorization } });
+    },
+    async read(authorization: string, orderId: string) {
+      return (await http.get(`/api/orders/${orderId}`, { headers: { Authorization: authorization } })).data;
+    },
+    /** A new order of `who` (a new customer by default), moved to `status` through the real routes. */
+    async orderIn(status: string, who = users.login('customer')) {
+      const order = await harness.pendingOrder(who.authorization);
+      const pay = () => harness.pay(who.authorization, order.id);
+      const confirm = () => harness.setInternalStatus(order.id, 'CONFIRMED');
+      const ship = () => harness.setAdminStatus(order.id, 'SHIPPED');
+      const steps: Record<string, (() => Promise<{ status: number }>)[]> = {
+        PENDING: [],
+        PAYMENT_FAILED: [() => harness.pay(who.authorization, order.id, 'tok_chargeDeclined')],
+        PAID: [pay],
+        CONFIRMED: [pay, confirm],
+        REFUNDED: [pay, () => harness.setInternalStatus(order.id, 'REFUNDED', 'OUT_OF_STOCK')],
+        SHIPPED: [pay, confirm, ship],
+        DELIVERED: [pay, confirm, ship, () => harness.setAdminStatus(order.id, 'DELIVERED')],
+        CANCELLED: [() => harness.cancel(who.authorization, order.id)],
+      };
+      for (const step of steps[status]) await step();
+      const current = await harness.read(who.authorization, order.id);
+      if (current.status !== status) throw new Error(`could not bring an order to ${status}: it is ${current.status}`);
+      return { ...who, order };
+    },
     async close(): Promise<void> {
       await service.stopWorkers();
       await Promise.allSettled([publicServer.close(100), internalServer.close(100)]);

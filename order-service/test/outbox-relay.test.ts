@@ -1,0 +1,134 @@
+import { randomBytes } from 'node:crypto';
+import amqp from 'amqplib';
+import { eventually, testRabbitUrl } from '@ecommerce/service-kit/testing';
+import { OutboxRepository } from '../src/data-access/outbox.repository';
+import { brokerToNowhere, relayFor } from './support/relays';
+import { startOrderService, type OrderServiceHarness } from './support/order-service-harness';
+import { startTcpProxy } from './support/tcp-proxy';
+
+const pending = async (h: OrderServiceHarness) =>
+  ((await h.dataSource.query('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL')) as { n: number }[])[0].n;
+
+const eventIds = async (h: OrderServiceHarness) => ((await h.dataSource.query('SELECT id FROM outbox ORDER BY created_at')) as { id: string }[]).map((r) => r.id);
+
+describe('the outbox relay while RabbitMQ is unreachable', () => {
+  let h: OrderServiceHarness;
+  let proxy: Awaited<ReturnType<typeof startTcpProxy>>;
+  beforeAll(async () => {
+    const rabbit = new URL(testRabbitUrl());
+    proxy = await startTcpProxy({ host: rabbit.hostname, port: Number(rabbit.port || 5672) });
+    rabbit.host = `127.0.0.1:${proxy.port}`;
+    h = await startOrderService({ name: 'outage', rabbitUrl: rabbit.toString() });
+  });
+  afterAll(async () => {
+    await h?.close();
+    await proxy?.close();
+  });
+
+  it('still takes orders and payments, and publishes every event once RabbitMQ is back', async () => {
+    const { authorization } = h.customer();
+    const before = await h.pendingOrder(authorization);
+    await h.events.expectTypes(before.id, ['order.created']);
+
+    await proxy.down();
+    await eventually(() => expect(h.broker.isConnected()).toBe(false));
+    const orders = [];
+    for (let i = 0; i < 3; i++) {
+      const order = await h.pendingOrder(authorization);
+      const paid = await h.pay(authorization, order.id);
+      expect(paid.status).toBe(200);
+      orders.push(order.id);
+    }
+    expect((await h.pay(authorization, before.id)).status).toBe(200);
+    expect((await h.http.get('/readyz')).status).toBe(503);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await pending(h)).toBe(7);
+    for (const id of orders) expect(h.events.forOrder(id)).toEqual([]);
+
+    await proxy.up();
+    for (const id of orders) await h.events.expectTypes(id, ['order.created', 'order.paid'], 15_000);
+    await h.events.expectTypes(before.id, ['order.created', 'order.paid']);
+    await eventually(async () => expect(await pending(h)).toBe(0)); // marked right after RabbitMQ confirms
+    const ids = await eventIds(h);
+    const received = h.events.received.filter((e) => ids.includes(e.body.id)).map((e) => e.body.id);
+    expect(received.sort()).toEqual([...ids].sort());
+    expect((await h.http.get('/readyz')).status).toBe(200);
+  });
+});
+
+describe('outbox relays running side by side', () => {
+  let h: OrderServiceHarness;
+  beforeAll(async () => { h = await startOrderService({ name: 'relays', workers: false }); });
+  afterAll(() => h?.close());
+
+  it('publish each event exactly once between them', async () => {
+    const { authorization } = h.customer();
+    const orders = await Promise.all(Array.from({ length: 20 }, () => h.pendingOrder(authorization)));
+    await Promise.all(orders.map((o) => h.pay(authorization, o.id)));
+    expect(await pending(h)).toBe(40);
+
+    // Each relay publishes over its own connection, as two replicas would.
+    const brokers = [h.extraBroker('a'), h.extraBroker('b')];
+    const relays = brokers.map((broker) => relayFor(h.dataSource, broker, { batchSize: 3 }));
+    for (const broker of brokers) broker.start();
+    await Promise.all(brokers.map((broker) => broker.waitUntilConnected(5000)));
+    for (const r of relays) r.relay.start();
+    try {
+      await eventually(async () => expect(await pending(h)).toBe(0), 15_000);
+    } finally {
+      await Promise.all(relays.map((r) => r.relay.stop()));
+    }
+
+    const ids = await eventIds(h);
+    await eventually(() => expect(h.events.received.filter((e) => ids.includes(e.body.id))).toHaveLength(40));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const received = h.events.received.map((e) => e.body.id).filter((id) => ids.includes(id));
+    expect(received.sort()).toEqual([...ids].sort());
+    const published = await Promise.all(relays.map(async (r) => (await r.metrics.eventsPublished.get()).values.reduce((sum, v) => sum + v.value, 0)));
+    expect(published[0] + published[1]).toBe(40);
+    expect(published[0]).toBeGreaterThan(0);
+    expect(published[1]).toBeGreaterThan(0);
+  });
+});
+
+describe('an event no queue takes', () => {
+  let h: OrderServiceHarness;
+  const exchange = `order-service-test-unroutable-${randomBytes(4).toString('hex')}`;
+  beforeAll(async () => { h = await startOrderService({ name: 'unroutable', workers: false }); });
+  afterAll(async () => {
+    await h?.close();
+    const connection = await amqp.connect(testRabbitUrl());
+    const channel = await connection.createChannel();
+    await channel.deleteExchange(exchange);
+    await connection.close();
+  });
+
+  it('stays in the outbox with its error and a later attempt, and goes out once a queue is bound', async () => {
+    const order = await h.pendingOrder(h.customer().authorization);
+    const broker = await brokerToNowhere(`${h.brokerName}-unroutable`, exchange);
+    try {
+      const { relay } = relayFor(h.dataSource, broker, { exchange });
+      const [outcome] = await relay.publishBatch();
+      expect(outcome).toMatchObject({ published: false, error: expect.stringContaining('UnroutableMessageError') });
+      const [row] = await h.dataSource.query('SELECT attempts, last_error, published_at, next_attempt_at > now() AS later FROM outbox');
+      expect(row).toMatchObject({ attempts: 1, published_at: null, later: true, last_error: expect.stringContaining('not routed') });
+      expect(await relay.publishBatch()).toEqual([]);
+
+      const connection = await amqp.connect(testRabbitUrl());
+      const channel = await connection.createChannel();
+      const { queue } = await channel.assertQueue('', { exclusive: true });
+      await channel.bindQueue(queue, exchange, 'order.*');
+      await new OutboxRepository(h.dataSource).retry();
+      expect(await relay.publishBatch()).toEqual([{ id: outcome.id, published: true }]);
+      const message = await eventually(async () => {
+        const got = await channel.get(queue, { noAck: true });
+        if (!got) throw new Error('not yet');
+        return got;
+      });
+      expect(JSON.parse(message.content.toString()).data.orderId).toBe(order.id);
+      await connection.close();
+    } finally {
+      await broker.close(500);
+    }
+  });
+});

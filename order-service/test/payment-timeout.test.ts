@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import { eventually, silentLogger } from '@ecommerce/service-kit/testing';
+import { PostgresOrderStore } from '../src/data-access/order.store';
+import { OutboxRepository } from '../src/data-access/outbox.repository';
+import { PeriodicSweeper } from '../src/entry-points/workers/payment-timeout-sweeper';
+import { startOrderService, type OrderServiceHarness } from './support/order-service-harness';
+
+const TIMEOUT_MS = 1000;
+let h: OrderServiceHarness;
+beforeAll(async () => { h = await startOrderService({ name: 'timeout', paymentTimeout: TIMEOUT_MS, sweepIntervalMs: 100, workers: false }); });
+afterAll(() => h?.close());
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('orders left unpaid longer than ORDER_PAYMENT_TIMEOUT', () => {
+  it('are cancelled with reason PAYMENT_TIMEOUT (PENDING and PAYMENT_FAILED); paid and young orders are not', async () => {
+    h.service.startWorkers();
+    try {
+      const { authorization } = h.customer();
+      const pending = await h.pendingOrder(authorization);
+      const failed = await h.pendingOrder(authorization);
+      expect((await h.pay(authorization, failed.id, 'tok_chargeDeclined')).status).toBe(402);
+      const paid = await h.pendingOrder(authorization);
+      expect((await h.pay(authorization, paid.id)).status).toBe(200);
+
+      for (const id of [pending.id, failed.id]) {
+        await eventually(async () => expect((await h.read(authorization, id)).status).toBe('CANCELLED'), 5000);
+        const order = await h.read(authorization, id);
+        expect(order.history.at(-1)).toMatchObject({ status: 'CANCELLED', reason: 'PAYMENT_TIMEOUT' });
+      }
+      const young = await h.pendingOrder(authorization);
+      await sleep(TIMEOUT_MS / 2);
+      expect((await h.read(authorization, young.id)).status).toBe('PENDING');
+      expect((await h.read(authorization, paid.id)).status).toBe('PAID');
+
+      const [, event] = await h.events.expectTypes(pending.id, ['order.created', 'order.cancelled']);
+      expect(event.body.data).toMatchObject({ status: 'CANCELLED', previousStatus: 'PENDING', reason: 'PAYMENT_TIMEOUT' });
+      expect(event.message.properties.headers?.['x-request-id']).toMatch(/^sweep-/);
+      await h.events.expectTypes(failed.id, ['order.created', 'order.payment_failed', 'order.cancelled']);
+
+      const late = await h.pay(authorization, pending.id);
+      expect(late.status).toBe(409);
+      expect((await h.cancel(authorization, young.id)).status).toBe(200); // leaves the next test a clean slate
+    } finally {
+      await h.service.stopWorkers();
+    }
+  });
+
+  it('are cancelled once even when several replicas sweep at the same moment', async () => {
+    const { authorization } = h.customer();
+    const orders = await Promise.all(Array.from({ length: 10 }, () => h.pendingOrder(authorization)));
+    await sleep(TIMEOUT_MS + 100);
+    const sweepers = Array.from({ length: 3 }, () => new PeriodicSweeper({
+      store: new PostgresOrderStore(h.dataSource),
+      outbox: new OutboxRepository(h.dataSource),
+      logger: silentLogger(),
+      paymentTimeoutMs: TIMEOUT_MS,
+    }));
+    const results = await Promise.all(sweepers.map((s) => s.sweepOnce()));
+    expect(results.reduce((sum, r) => sum + r.cancelled, 0)).toBe(10);
+    const rows = await h.dataSource.query(
+      `SELECT o.id, o.status,
+         (SELECT count(*)::int FROM order_history WHERE order_id = o.id AND status = 'CANCELLED') AS entries,
+         (SELECT count(*)::int FROM outbox WHERE payload->'data'->>'orderId' = o.id::text AND routing_key = 'order.cancelled') AS events
+       FROM orders o WHERE o.id = ANY($1)`,
+      [orders.map((o) => o.id)],
+    );
+    expect(rows).toHaveLength(10);
+    for (const row of rows) expect(row).toMatchObject({ status: 'CANCELLED', entries: 1, events: 1 });
+  });
+
+  it('the same sweep forgets idempotency keys older than 24 hours and keeps younger ones', async () => {
+    const userId = randomUUID();
+    await h.dataSource.query(
+      `INSERT INTO idempotency_keys (user_id, key, request_hash, created_at) VALUES
+         ($1, 'old', 'h', now() - interval '25 hours'), ($1, 'recent', 'h', now() - interval '23 hours')`,
+      [userId],
+    );
+    await h.service.sweeper.sweepOnce();
+    const keys = await h.dataSource.query('SELECT key FROM idempotency_keys WHERE user_id = $1', [userId]);
+    expect(keys).toEqual([{ key: 'recent' }]);
+  });
+});
