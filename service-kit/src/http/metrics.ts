@@ -2,7 +2,7 @@ import type { Middleware } from 'koa';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Services declare their domain metrics with these, registered on ServiceMetrics.registry. */
-export { Counter, Gauge, Histogram } from 'prom-client';
+export { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** A registry per service instance (not the global one), so tests can build several apps in one process. */
 export interface ServiceMetrics {

@@ -1,5 +1,4 @@
-import { Counter, Histogram } from '@ecommerce/service-kit';
-import type { Registry } from 'prom-client';
+import { Counter, Histogram, type Registry } from '@ecommerce/service-kit';
 
 export interface WorkerMetrics {
   processed: Counter<'type' | 'outcome'>;
