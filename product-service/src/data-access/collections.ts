@@ -1,4 +1,4 @@
-import type { Collection, Db, ObjectId } from 'mongodb';
+import type { Collection, Db, Document, IndexDescription, ObjectId } from 'mongodb';
 import type { MovementState, RejectionReason, StockAction } from '../domain/stock';
 
 export interface ProductDocument {
@@ -59,6 +59,11 @@ export const collections = (db: Db): Collections => ({
 /** E11000: a unique index refused the write. */
 export const isDuplicateKey = (err: unknown): boolean => (err as { code?: unknown }).code === 11000;
 
+/** One index per call: FerretDB drops the connection when a createIndexes naming several indexes meets existing ones. */
+async function createEach<T extends Document>(collection: Collection<T>, specs: IndexDescription[]): Promise<void> {
+  for (const spec of specs) await collection.createIndexes([spec]);
+}
+
 /**
  * Every index the queries rely on. createIndexes is idempotent, so every replica runs this at
  * start-up; the unique ones are what make "one review per user" and "one movement per
@@ -66,17 +71,17 @@ export const isDuplicateKey = (err: unknown): boolean => (err as { code?: unknow
  */
 export async function ensureIndexes(db: Db): Promise<void> {
   const { products, reviews, stockMovements } = collections(db);
-  await products.createIndexes([
+  await createEach(products, [
     { key: { deletedAt: 1, createdAt: -1, _id: -1 }, name: 'live_newest' },
     { key: { deletedAt: 1, price: 1, _id: 1 }, name: 'live_price' },
     { key: { deletedAt: 1, sortName: 1, _id: 1 }, name: 'live_name' },
     { key: { deletedAt: 1, category: 1, createdAt: -1 }, name: 'live_category' },
   ]);
-  await reviews.createIndexes([
+  await createEach(reviews, [
     { key: { productId: 1, userId: 1 }, name: 'one_review_per_user', unique: true },
     { key: { productId: 1, createdAt: -1, _id: -1 }, name: 'product_newest' },
   ]);
-  await stockMovements.createIndexes([
+  await createEach(stockMovements, [
     { key: { orderId: 1, productId: 1, action: 1 }, name: 'once_per_order_product_action', unique: true },
   ]);
 }
