@@ -1,5 +1,4 @@
-import { Counter } from 'prom-client';
-import type { ServiceMetrics } from '@ecommerce/service-kit';
+import { Counter, type ServiceMetrics } from '@ecommerce/service-kit';
 
 /** Domain counters, on the same registry as the kit's HTTP metrics so /metrics serves them together. */
 export function createDomainMetrics(metrics: ServiceMetrics) {

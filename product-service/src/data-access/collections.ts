@@ -1,17 +1,11 @@
 import type { Collection, Db, Document, IndexDescription, ObjectId } from 'mongodb';
+import type { NewProduct } from '../domain/product';
 import type { MovementState, RejectionReason, StockAction } from '../domain/stock';
 
-export interface ProductDocument {
+export interface ProductDocument extends NewProduct {
   _id: ObjectId;
-  name: string;
   /** Lower-cased name, so `sort=name` is alphabetical regardless of case without a collation. */
   sortName: string;
-  description: string;
-  price: number;
-  currency: string;
-  category: string;
-  quantity: number;
-  imageUrls: string[];
   ratingCount: number;
   ratingSum: number;
   createdAt: Date;

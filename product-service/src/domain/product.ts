@@ -1,6 +1,5 @@
-/** What the catalog says about one product, as clients see it. Money in minor units, times ISO 8601 UTC. */
-export interface Product {
-  id: string;
+/** What an admin decides about a product. Money in minor units plus an ISO 4217 currency. */
+export interface NewProduct {
   name: string;
   description: string;
   price: number;
@@ -8,6 +7,11 @@ export interface Product {
   category: string;
   quantity: number;
   imageUrls: string[];
+}
+
+/** What the catalog says about one product, as clients see it. Times are ISO 8601 UTC. */
+export interface Product extends NewProduct {
+  id: string;
   ratingAverage: number;
   ratingCount: number;
   createdAt: string;
@@ -17,16 +21,6 @@ export interface Product {
 /** A product as stored: soft-deleted ones keep existing so orders and services can still resolve them. */
 export interface ProductRecord extends Product {
   deletedAt: string | null;
-}
-
-export interface NewProduct {
-  name: string;
-  description: string;
-  price: number;
-  currency: string;
-  category: string;
-  quantity: number;
-  imageUrls: string[];
 }
 
 export type ProductChanges = Partial<NewProduct>;
