@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import amqp from 'amqplib';
 import { eventually, testRabbitUrl } from '@ecommerce/service-kit/testing';
 import { OutboxRepository } from '../src/data-access/outbox.repository';
@@ -17,8 +16,12 @@ describe('the outbox relay while RabbitMQ is unreachable', () => {
   beforeAll(async () => {
     const rabbit = new URL(testRabbitUrl());
     proxy = await startTcpProxy({ host: rabbit.hostname, port: Number(rabbit.port || 5672) });
-    rabbit.host = `127.0.0.1:${proxy.port}`;
-    h = await startOrderService({ name: 'outage', rabbitUrl: rabbit.toString() });
+    const throughProxy = (vhostUrl: string) => {
+      const url = new URL(vhostUrl);
+      url.host = `127.0.0.1:${proxy.port}`;
+      return url.toString();
+    };
+    h = await startOrderService({ name: 'outage', rabbitUrl: throughProxy });
   });
   afterAll(async () => {
     await h?.close();
@@ -93,19 +96,13 @@ describe('outbox relays running side by side', () => {
 
 describe('an event no queue takes', () => {
   let h: OrderServiceHarness;
-  const exchange = `order-service-test-unroutable-${randomBytes(4).toString('hex')}`;
+  const exchange = 'orders.nobody-listens'; // in the harness's own vhost: no queue is bound to it
   beforeAll(async () => { h = await startOrderService({ name: 'unroutable', workers: false }); });
-  afterAll(async () => {
-    await h?.close();
-    const connection = await amqp.connect(testRabbitUrl());
-    const channel = await connection.createChannel();
-    await channel.deleteExchange(exchange);
-    await connection.close();
-  });
+  afterAll(() => h?.close());
 
   it('stays in the outbox with its error and a later attempt, and goes out once a queue is bound', async () => {
     const order = await h.pendingOrder(h.customer().authorization);
-    const broker = await brokerToNowhere(`${h.brokerName}-unroutable`, exchange);
+    const broker = await brokerToNowhere(h.rabbitUrl, `${h.brokerName}-unroutable`, exchange);
     try {
       const { relay } = relayFor(h.dataSource, broker, { exchange });
       const [outcome] = await relay.publishBatch();
@@ -114,7 +111,7 @@ describe('an event no queue takes', () => {
       expect(row).toMatchObject({ attempts: 1, published_at: null, later: true, last_error: expect.stringContaining('not routed') });
       expect(await relay.publishBatch()).toEqual([]);
 
-      const connection = await amqp.connect(testRabbitUrl());
+      const connection = await amqp.connect(h.rabbitUrl);
       const channel = await connection.createChannel();
       const { queue } = await channel.assertQueue('', { exclusive: true });
       await channel.bindQueue(queue, exchange, 'order.*');

@@ -1,5 +1,4 @@
-import { Counter, Gauge } from 'prom-client';
-import type { Logger, ServiceMetrics } from '@ecommerce/service-kit';
+import { Counter, Gauge, type Logger, type ServiceMetrics } from '@ecommerce/service-kit';
 import { ORDER_STATUSES } from '../domain/order';
 import type { OutboxEvent } from '../domain/order-events';
 import type { OutboxRepository } from '../data-access/outbox.repository';

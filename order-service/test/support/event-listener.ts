@@ -10,11 +10,11 @@ export interface ReceivedEvent {
 }
 
 /** A throwaway queue bound to the order events exchange with `#`: everything published there is collected. */
-export async function listenToOrderEvents(exchange = 'ecommerce.orders') {
+export async function listenToOrderEvents(url = testRabbitUrl(), exchange = 'ecommerce.orders') {
   const queue = `order-service-test-${randomBytes(4).toString('hex')}`;
   const received: ReceivedEvent[] = [];
   const broker = new RabbitBroker({
-    url: testRabbitUrl(),
+    url,
     connectionName: `${queue}-listener`,
     logger: silentLogger(),
     topology: async (channel) => {

@@ -3,10 +3,10 @@ import axios, { type AxiosInstance } from 'axios';
 import { Lifecycle, RabbitBroker, runMigrationsExclusively, type Logger } from '@ecommerce/service-kit';
 import {
   createTestDatabase,
+  createTestVhost,
   silentLogger,
   startTestServer,
   startUserServiceDouble,
-  testRabbitUrl,
   type TestDatabase,
 } from '@ecommerce/service-kit/testing';
 import { createOrderServiceApp, type OrderServiceApp, type OrderServiceDeps } from '../../src/app';
@@ -28,7 +28,8 @@ export interface HarnessOptions {
   workers?: boolean;
   /** Connect the service's broker right away (default true). */
   connectBroker?: boolean;
-  rabbitUrl?: string;
+  /** Reaches the harness's vhost some other way (e.g. through a proxy); gets the vhost URL. */
+  rabbitUrl?: (vhostUrl: string) => string;
   exchange?: string;
   productServiceUrl?: string;
   logger?: Logger;
@@ -46,14 +47,16 @@ export async function startOrderService(options: HarnessOptions) {
   await dataSource.initialize();
   await runMigrationsExclusively(dataSource, logger, MIGRATION_LOCK_KEY);
 
+  // A vhost per harness: other suites' queues bound to ecommerce.orders never see these events.
+  const vhost = await createTestVhost(`order-service-${options.name}`);
   const users = await startUserServiceDouble(INTERNAL_TOKEN);
   const products = await startProductServiceDouble(INTERNAL_TOKEN);
-  const events = await listenToOrderEvents(options.exchange);
+  const events = await listenToOrderEvents(vhost.url, options.exchange);
   const brokerName = `order-service-test-${options.name}-${id}`;
   const exchange = options.exchange ?? 'ecommerce.orders';
   const makeBroker = (name = brokerName) =>
     new RabbitBroker({
-      url: options.rabbitUrl ?? testRabbitUrl(),
+      url: options.rabbitUrl ? options.rabbitUrl(vhost.url) : vhost.url,
       connectionName: name,
       logger,
       reconnectInitialDelayMs: 50,
@@ -91,6 +94,7 @@ export async function startOrderService(options: HarnessOptions) {
 
   const harness = {
     db,
+    rabbitUrl: vhost.url,
     dataSource,
     service,
     broker,
@@ -164,7 +168,7 @@ export async function startOrderService(options: HarnessOptions) {
       await Promise.allSettled([broker.close(500), ...extraBrokers.map((b) => b.close(500)), events.close()]);
       await Promise.allSettled([users.close(), products.close()]);
       await dataSource.destroy();
-      await db.drop();
+      await Promise.allSettled([db.drop(), vhost.delete()]);
     },
   };
   return harness;

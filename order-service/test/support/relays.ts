@@ -1,5 +1,5 @@
 import { RabbitBroker, createMetrics } from '@ecommerce/service-kit';
-import { silentLogger, testRabbitUrl } from '@ecommerce/service-kit/testing';
+import { silentLogger } from '@ecommerce/service-kit/testing';
 import type { DataSource } from 'typeorm';
 import { OutboxRepository } from '../../src/data-access/outbox.repository';
 import { PostgresOrderStore } from '../../src/data-access/order.store';
@@ -14,8 +14,8 @@ export function relayFor(dataSource: DataSource, broker: RabbitBroker, options: 
 }
 
 /** A connected broker whose topology is an exchange no queue is bound to: every mandatory publish comes back. */
-export async function brokerToNowhere(connectionName: string, exchange: string): Promise<RabbitBroker> {
-  const broker = new RabbitBroker({ url: testRabbitUrl(), connectionName, logger: silentLogger(), topology: declareOrderEventsExchange(exchange) });
+export async function brokerToNowhere(url: string, connectionName: string, exchange: string): Promise<RabbitBroker> {
+  const broker = new RabbitBroker({ url, connectionName, logger: silentLogger(), topology: declareOrderEventsExchange(exchange) });
   broker.start();
   await broker.waitUntilConnected(5000);
   return broker;

@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import { ApiRouter, AppError, type AuthenticatedUser, type UserAuthenticator } from '@ecommerce/service-kit';
+import { ApiRouter, AppError, currentUser, type UserAuthenticator } from '@ecommerce/service-kit';
 import type { Actor } from '../../domain/order';
 import { toOrderResource } from '../../domain/order-resource';
 import type { OrderDeps } from '../../domain/ports';
@@ -21,8 +21,8 @@ import {
 } from './order.schemas';
 
 const actorOf = (ctx: Context): Actor => {
-  const user = ctx.state.user as AuthenticatedUser;
-  return { userId: user.userId, role: user.role };
+  const { userId, role } = currentUser(ctx.state);
+  return { userId, role };
 };
 
 function idempotencyKeyOf(ctx: Context): string | undefined {
