@@ -64,20 +64,28 @@ export function createOrderServiceApp(deps: OrderServiceDeps): OrderServiceApp {
   const relay = new OutboxRelay({ outbox, broker: deps.broker, logger, metrics: orderMetrics, ...deps.relay });
   store.onEventsCommitted((events) => {
     orderMetrics.recordCommitted(events);
+    for (const { id, body } of events) {
+      const { orderId, status, previousStatus, reason } = body.data;
+      logger.info({ orderId, status, previousStatus, reason, eventId: id }, 'order status changed');
+    }
     relay.wake();
   });
   const sweeper = new PeriodicSweeper({ store, outbox, logger, paymentTimeoutMs: config.ORDER_PAYMENT_TIMEOUT, intervalMs: deps.sweepIntervalMs });
 
+  const isStarted = deps.isStarted ?? (() => deps.dataSource.isInitialized);
   const publicApi = orderRoutes(domain, auth);
   const apps = createHttpApps({
     service: 'order-service',
     logger,
     lifecycle: deps.lifecycle,
     metrics,
-    isStarted: deps.isStarted ?? (() => deps.dataSource.isInitialized),
+    isStarted,
     readiness: {
       postgres: () => deps.dataSource.query('SELECT 1'),
       rabbitmq: () => deps.broker.assertConnected(),
+      migrations: () => {
+        if (!isStarted()) throw new Error('still starting');
+      },
     },
     publicRoutes: [publicApi],
     internalRoutes: [internalOrderRoutes(domain)],

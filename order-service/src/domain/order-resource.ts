@@ -1,27 +1,12 @@
-import type { Order, OrderStatus, ShippingAddress } from './order';
+import type { HistoryEntry, Order, Payment } from './order';
+
+/** T with the fields K as ISO 8601 strings instead of Dates. */
+type WithIsoTimes<T, K extends keyof T> = Omit<T, K> & { [P in K]: string };
 
 /** An order as the API shows it (DESIGN.md § order-service): money in minor units, times in ISO 8601 UTC. */
-export interface OrderResource {
-  id: string;
-  userId: string;
-  status: OrderStatus;
-  items: { productId: string; name: string; unitPrice: number; quantity: number; lineTotal: number }[];
-  total: number;
-  currency: string;
-  shippingAddress: ShippingAddress;
-  history: { status: OrderStatus; at: string; reason: string | null }[];
-  payments: {
-    id: string;
-    kind: 'charge' | 'refund';
-    amount: number;
-    currency: string;
-    status: 'succeeded' | 'declined';
-    reference: string;
-    failureReason: string | null;
-    createdAt: string;
-  }[];
-  createdAt: string;
-  updatedAt: string;
+export interface OrderResource extends WithIsoTimes<Omit<Order, 'history' | 'payments' | 'version'>, 'createdAt' | 'updatedAt'> {
+  history: WithIsoTimes<HistoryEntry, 'at'>[];
+  payments: WithIsoTimes<Omit<Payment, 'refundOf'>, 'createdAt'>[];
 }
 
 export function toOrderResource(order: Order): OrderResource {
