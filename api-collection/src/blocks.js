@@ -22,30 +22,24 @@ const shapeOfError = expectBody('the contract error body', "pm.expect(b.error).t
 /** Repeats the request (bounded) until check(body) holds, then asserts it once. */
 const pollUntil = (title, check, tries = 60, delayMs = 250) => [
   `const body = pm.response.json();`,
-  `const key = 'poll:' + pm.info.requestName;`,
+  `const key = 'poll:' + pm.info.requestId;`,
   `const done = (${check})(body);`,
   `const n = Number(pm.collectionVariables.get(key) || 0);`,
   `if (!done && n < ${tries}) {`,
   `  pm.collectionVariables.set(key, n + 1);`,
   `  setTimeout(() => {}, ${delayMs});`,
-  `  postman.setNextRequest(pm.info.requestName);`,
+  `  pm.execution.setNextRequest(pm.info.requestId);`,
   `} else {`,
   `  pm.collectionVariables.unset(key);`,
   `  pm.test(${JSON.stringify(title)}, () => pm.expect(done, JSON.stringify(body)).to.eql(true));`,
   `}`,
 ];
 
-const AUTH = {
-  admin: '{{adminToken}}',
-  customer: '{{customerToken}}',
-  other: '{{otherToken}}',
-  buyer: '{{buyerToken}}',
-};
-
 function request(name, method, url, options = {}) {
   const header = [];
   if (options.body !== undefined) header.push({ key: 'Content-Type', value: 'application/json' });
-  if (options.auth) header.push({ key: 'Authorization', value: `Bearer ${AUTH[options.auth] ?? options.auth}` });
+  // `auth: 'buyer'` means the token saved as buyerToken; a value with {{…}} is used as it is.
+  if (options.auth) header.push({ key: 'Authorization', value: `Bearer ${options.auth.includes('{{') ? options.auth : `{{${options.auth}Token}}`}` });
   for (const [key, value] of Object.entries(options.headers ?? {})) header.push({ key, value });
   const event = [];
   if (options.pre) event.push({ listen: 'prerequest', script: { type: 'text/javascript', exec: [].concat(options.pre) } });
