@@ -249,3 +249,22 @@ describe('readiness during shutdown', () => {
     }
   });
 });
+
+describe('informational readiness checks', () => {
+  it('reports a degraded optional dependency without failing readiness', async () => {
+    const { logger } = captureLogger('kit-test');
+    const apps = createHttpApps({
+      service: 'kit-test', logger, lifecycle: new Lifecycle(logger),
+      readiness: { database: () => undefined },
+      informational: { broker: () => { throw new Error('away'); } },
+    });
+    const server = await startTestServer(apps.publicApp);
+    try {
+      const res = await http.get(`${server.url}/readyz`);
+      expect(res.status).toBe(200);
+      expect(res.data.checks).toEqual({ database: 'ok', broker: 'degraded' });
+    } finally {
+      await server.close(100);
+    }
+  });
+});

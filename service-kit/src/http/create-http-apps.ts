@@ -21,6 +21,11 @@ export interface HttpAppsOptions {
   metrics?: ServiceMetrics;
   /** Each must resolve while its dependency works; /readyz is 503 when any throws. */
   readiness?: Record<string, ReadinessCheck>;
+  /**
+   * Dependencies the service keeps working without (e.g. a broker behind an outbox): shown in
+   * /readyz as 'ok' or 'degraded', never making it 503, so an outage does not pull every replica.
+   */
+  informational?: Record<string, ReadinessCheck>;
   /** Routes served on the public port (through the ingress). */
   publicRoutes?: Mountable[];
   /** `/internal/*` routes served on the internal port, behind X-Internal-Token. */
@@ -80,7 +85,13 @@ export function createHttpApps(options: HttpAppsOptions): HttpApps {
   const metrics = options.metrics ?? createMetrics(options.service);
 
   const publicApp = baseApp(options, metrics);
-  const health = healthRouter({ lifecycle: options.lifecycle, checks: options.readiness ?? {}, metrics, logger: options.logger });
+  const health = healthRouter({
+    lifecycle: options.lifecycle,
+    checks: options.readiness ?? {},
+    informational: options.informational,
+    metrics,
+    logger: options.logger,
+  });
   publicApp.use(health.routes());
   if (options.openapi) {
     const docs = new Router();

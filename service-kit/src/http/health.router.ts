@@ -26,6 +26,8 @@ async function runCheck(check: ReadinessCheck): Promise<boolean> {
 export function healthRouter(options: {
   lifecycle: Lifecycle;
   checks: Record<string, ReadinessCheck>;
+  /** Reported in the body as 'ok' or 'degraded' but never failing readiness. */
+  informational?: Record<string, ReadinessCheck>;
   metrics: ServiceMetrics;
   logger: Logger;
 }): Router {
@@ -36,7 +38,12 @@ export function healthRouter(options: {
   router.get('/readyz', async (ctx) => {
     const names = Object.keys(options.checks);
     const results = await Promise.all(names.map((name) => runCheck(options.checks[name])));
-    const checks = Object.fromEntries(names.map((name, i) => [name, results[i] ? 'ok' : 'failing']));
+    const extra = Object.keys(options.informational ?? {});
+    const extraResults = await Promise.all(extra.map((name) => runCheck(options.informational![name])));
+    const checks = {
+      ...Object.fromEntries(names.map((name, i) => [name, results[i] ? 'ok' : 'failing'])),
+      ...Object.fromEntries(extra.map((name, i) => [name, extraResults[i] ? 'ok' : 'degraded'])),
+    };
     const ready = !options.lifecycle.isShuttingDown() && results.every(Boolean);
     if (!ready) options.logger.warn({ checks, shuttingDown: options.lifecycle.isShuttingDown() }, 'not ready');
     ctx.status = ready ? 200 : 503;
