@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end replay: starts the local stack, replays the whole API collection with newman
-# (every assertion must pass), writes a JUnit report to .local/reports/, and stops the stack.
+# (every assertion must pass), writes JUnit and JSON reports to .local/reports/, and stops the stack
+# (unless it was already running).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 STACK_WAS_UP=""
@@ -15,5 +16,5 @@ mkdir -p .local/reports
 npx newman run api-collection/ecommerce.postman_collection.json \
   -e api-collection/environments/local.postman_environment.json \
   --env-var "adminEmail=${admin_email:-admin@example.com}" --env-var "adminPassword=$admin_password" \
-  --reporters cli,junit --reporter-junit-export .local/reports/newman.xml \
+  --reporters cli,junit,json --reporter-junit-export .local/reports/newman.xml --reporter-json-export .local/reports/newman.json \
   --timeout-request 15000 --color on "$@"

@@ -1,0 +1,238 @@
+// The chart's own rules, checked on a render. Each check returns a list of problems ("Kind/name: …").
+'use strict';
+
+const { SERVICES, INTERNAL_PORTS, containersOf, selects, containerPort, refOf } = require('./render');
+
+const DNS_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
+const SAFE_VOLUME_TYPES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
+const COMMON_LABELS = ['app.kubernetes.io/name', 'app.kubernetes.io/instance', 'app.kubernetes.io/version', 'app.kubernetes.io/part-of', 'app.kubernetes.io/managed-by', 'helm.sh/chart'];
+const SELECTOR_LABELS = ['app.kubernetes.io/component', 'app.kubernetes.io/instance', 'app.kubernetes.io/name'];
+
+/** Names, labels, and no hard-coded namespace. */
+function checkMetadata(render) {
+  const problems = [];
+  const seen = new Set();
+  for (const o of render.objects) {
+    const ref = refOf(o);
+    const name = o.metadata?.name ?? '';
+    if (seen.has(ref)) problems.push(`${ref}: rendered twice`);
+    seen.add(ref);
+    if (o.metadata?.namespace) problems.push(`${ref}: hard-coded namespace ${o.metadata.namespace}`);
+    const nameRule = ['Service', 'Pod'].includes(o.kind) ? DNS_LABEL : DNS_SUBDOMAIN;
+    if (!nameRule.test(name)) problems.push(`${ref}: invalid name for a ${o.kind}`);
+    // The controller-revision-hash label of a StatefulSet's pods is <name>-<10 chars>, at most 63.
+    if (o.kind === 'StatefulSet' && name.length > 52) problems.push(`${ref}: name longer than 52 characters`);
+    const labels = o.metadata?.labels ?? {};
+    for (const key of COMMON_LABELS) if (!labels[key]) problems.push(`${ref}: label ${key} missing`);
+    for (const [k, v] of Object.entries(labels)) if (!LABEL_VALUE.test(String(v))) problems.push(`${ref}: label ${k} has an invalid value ${v}`);
+  }
+  for (const w of render.workloads()) {
+    if (!w.component) problems.push(`${w.ref}: pod template has no app.kubernetes.io/component label`);
+    for (const key of COMMON_LABELS) if (!w.labels[key]) problems.push(`${w.ref}: pod label ${key} missing`);
+    const selector = w.obj.kind === 'Pod' ? null : w.obj.spec?.selector;
+    if (selector) {
+      if (selector.matchExpressions) problems.push(`${w.ref}: selector uses matchExpressions`);
+      const keys = Object.keys(selector.matchLabels ?? {}).sort();
+      if (keys.join() !== SELECTOR_LABELS.join()) problems.push(`${w.ref}: selector labels are ${keys.join(', ')}, want name, instance and component only`);
+      if (!selects(selector, w.labels)) problems.push(`${w.ref}: selector does not match its pod template's labels`);
+    }
+  }
+  for (const svc of render.ofKind('Service')) {
+    const keys = Object.keys(svc.spec?.selector ?? {}).sort();
+    if (keys.join() !== SELECTOR_LABELS.join()) problems.push(`${refOf(svc)}: selector labels are ${keys.join(', ')}, want name, instance and component only`);
+  }
+  return problems;
+}
+
+/** The restricted Pod Security Standard, plus read-only root filesystems and no API token. */
+function checkPodSecurity(render) {
+  const problems = [];
+  for (const w of render.workloads()) {
+    const pod = w.spec;
+    const psc = pod.securityContext ?? {};
+    const where = w.ref;
+    for (const f of ['hostNetwork', 'hostPID', 'hostIPC']) if (pod[f]) problems.push(`${where}: ${f} is set`);
+    if (pod.automountServiceAccountToken !== false) problems.push(`${where}: automountServiceAccountToken is not false`);
+    if (pod.serviceAccount) problems.push(`${where}: deprecated field serviceAccount`);
+    for (const v of pod.volumes ?? []) {
+      const type = Object.keys(v).find((k) => k !== 'name');
+      if (!SAFE_VOLUME_TYPES.includes(type)) problems.push(`${where}: volume ${v.name} of type ${type} is not allowed by the restricted standard`);
+    }
+    for (const sysctl of psc.sysctls ?? []) problems.push(`${where}: sysctl ${sysctl.name} is set`);
+    const podSeccomp = psc.seccompProfile?.type;
+    for (const { c, role } of containersOf(pod)) {
+      const at = `${where} ${role} ${c.name}`;
+      const sc = c.securityContext ?? {};
+      const runAsNonRoot = sc.runAsNonRoot ?? psc.runAsNonRoot;
+      const runAsUser = sc.runAsUser ?? psc.runAsUser;
+      if (runAsNonRoot !== true) problems.push(`${at}: runAsNonRoot is not true`);
+      if (!Number.isInteger(runAsUser) || runAsUser <= 0) problems.push(`${at}: no numeric non-root runAsUser`);
+      if (sc.allowPrivilegeEscalation !== false) problems.push(`${at}: allowPrivilegeEscalation is not false`);
+      if (sc.privileged) problems.push(`${at}: privileged`);
+      if (!(sc.capabilities?.drop ?? []).includes('ALL')) problems.push(`${at}: capabilities do not drop ALL`);
+      for (const cap of sc.capabilities?.add ?? []) if (cap !== 'NET_BIND_SERVICE') problems.push(`${at}: adds capability ${cap}`);
+      const seccomp = sc.seccompProfile?.type ?? podSeccomp;
+      if (!['RuntimeDefault', 'Localhost'].includes(seccomp)) problems.push(`${at}: seccompProfile is not RuntimeDefault`);
+      if (sc.readOnlyRootFilesystem !== true) problems.push(`${at}: readOnlyRootFilesystem is not true`);
+      for (const p of c.ports ?? []) if (p.hostPort) problems.push(`${at}: hostPort ${p.hostPort}`);
+    }
+  }
+  return problems;
+}
+
+const hasQuantity = (r, kind, what) => r?.[kind]?.[what] !== undefined && r[kind][what] !== null && r[kind][what] !== '';
+
+/** Requests and limits (cpu, memory) on every container; images pinned. */
+function checkResourcesAndImages(render) {
+  const problems = [];
+  for (const w of render.workloads()) {
+    for (const { c, role } of containersOf(w.spec)) {
+      const at = `${w.ref} ${role} ${c.name}`;
+      for (const kind of ['requests', 'limits']) for (const what of ['cpu', 'memory']) if (!hasQuantity(c.resources, kind, what)) problems.push(`${at}: no ${what} ${kind}`);
+      const image = String(c.image ?? '');
+      const tag = image.includes('@') ? 'digest' : image.slice(image.lastIndexOf('/') + 1).split(':')[1];
+      if (!tag || tag === 'latest') problems.push(`${at}: image ${image} is not pinned to a tag`);
+    }
+  }
+  return problems;
+}
+
+/** Probes: every service container has startup, liveness /healthz and readiness /readyz on its public port. */
+function checkProbes(render) {
+  const problems = [];
+  for (const w of render.workloads()) {
+    const service = SERVICES[w.component];
+    for (const { c, role } of containersOf(w.spec)) {
+      if (role !== 'container') continue;
+      const at = `${w.ref} ${c.name}`;
+      for (const kind of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
+        const probe = c[kind];
+        // Long-running containers need liveness and readiness; the services also a startup probe.
+        // (One-shot test pods are kube-lint's concern, where they carry annotated exceptions.)
+        const needed = service || (w.obj.kind !== 'Pod' && kind !== 'startupProbe');
+        if (!probe) {
+          if (needed) problems.push(`${at}: no ${kind}`);
+          continue;
+        }
+        const port = probe.httpGet?.port ?? probe.tcpSocket?.port ?? probe.grpc?.port;
+        if (port !== undefined && !containerPort(c, port)) problems.push(`${at}: ${kind} port ${port} is not a container port`);
+        if (!service) continue;
+        const wantPath = kind === 'readinessProbe' ? '/readyz' : '/healthz';
+        if (probe.httpGet?.path !== wantPath) problems.push(`${at}: ${kind} does not GET ${wantPath}`);
+        if (containerPort(c, port)?.containerPort !== service.publicPort) problems.push(`${at}: ${kind} is not on the public port ${service.publicPort}`);
+      }
+    }
+  }
+  for (const component of Object.keys(SERVICES)) {
+    if (!render.serviceWorkload(component)) problems.push(`no Deployment for ${component}`);
+  }
+  return problems;
+}
+
+/**
+ * The Ingress routes exactly /api/users, /api/products and /api/orders (Prefix), each to the public
+ * port of its service: never /internal, never an internal port, no default backend.
+ */
+function checkIngress(render) {
+  const problems = [];
+  const expected = { '/api/users': 'user-service', '/api/products': 'product-service', '/api/orders': 'order-service' };
+  for (const ing of render.ofKind('Ingress')) {
+    const at = refOf(ing);
+    if (ing.spec?.defaultBackend) problems.push(`${at}: has a default backend`);
+    const seen = [];
+    for (const rule of ing.spec?.rules ?? []) {
+      if (!rule.host) problems.push(`${at}: a rule without host`);
+      for (const p of rule.http?.paths ?? []) {
+        seen.push(p.path);
+        if (/internal/i.test(p.path ?? '')) problems.push(`${at}: routes ${p.path}`);
+        if (p.pathType !== 'Prefix') problems.push(`${at}: ${p.path} has pathType ${p.pathType}, want Prefix`);
+        const component = expected[p.path];
+        if (!component) {
+          problems.push(`${at}: routes ${p.path}, which is not one of ${Object.keys(expected).join(', ')}`);
+          continue;
+        }
+        const svc = render.find('Service', p.backend?.service?.name);
+        if (!svc) {
+          problems.push(`${at}: ${p.path} goes to Service ${p.backend?.service?.name}, which is not rendered`);
+          continue;
+        }
+        if (svc.spec?.selector?.['app.kubernetes.io/component'] !== component) problems.push(`${at}: ${p.path} goes to ${refOf(svc)}, not to ${component}`);
+        const want = p.backend.service.port ?? {};
+        const port = (svc.spec.ports ?? []).find((sp) => (want.name !== undefined ? sp.name === want.name : sp.port === want.number));
+        if (!port) {
+          problems.push(`${at}: ${p.path} names port ${want.name ?? want.number}, which ${refOf(svc)} does not have`);
+          continue;
+        }
+        // Resolve the Service port to the container port of the service's pods.
+        const w = render.serviceWorkload(component);
+        const container = w?.spec.containers?.[0];
+        const target = container && containerPort(container, port.targetPort ?? port.port);
+        const number = target?.containerPort ?? port.port;
+        if (INTERNAL_PORTS.has(number) || INTERNAL_PORTS.has(port.port)) problems.push(`${at}: ${p.path} reaches internal port ${number}`);
+        if (number !== SERVICES[component].publicPort) problems.push(`${at}: ${p.path} reaches port ${number}, not ${component}'s public port ${SERVICES[component].publicPort}`);
+      }
+    }
+    const missing = Object.keys(expected).filter((p) => !seen.includes(p));
+    if (missing.length) problems.push(`${at}: does not route ${missing.join(', ')}`);
+    if (seen.length !== new Set(seen).size) problems.push(`${at}: a path is routed twice`);
+  }
+  return problems;
+}
+
+/** Each service Deployment's pods roll when its configuration or Secrets change. */
+function checkChecksums(render) {
+  const problems = [];
+  for (const component of Object.keys(SERVICES)) {
+    const w = render.serviceWorkload(component);
+    if (!w) continue;
+    for (const key of ['checksum/config', 'checksum/secret']) {
+      if (!/^[a-f0-9]{64}$/.test(w.annotations[key] ?? '')) problems.push(`${w.ref}: pod annotation ${key} missing`);
+    }
+  }
+  return problems;
+}
+
+const CPU = (q) => (String(q).endsWith('m') ? Number.parseFloat(q) / 1000 : Number.parseFloat(q));
+const MEM_UNITS = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, k: 1e3, M: 1e6, G: 1e9, T: 1e12 };
+const MEMORY = (q) => {
+  const m = /^([0-9.]+)([A-Za-z]*)$/.exec(String(q));
+  return m ? Number.parseFloat(m[1]) * (MEM_UNITS[m[2]] ?? 1) : Number.NaN;
+};
+
+/** The sum of requests of everything that runs (replicas counted, HPA minimums for scaled ones). */
+function resourceTotals(render) {
+  const totals = { cpu: 0, memory: 0 };
+  for (const w of render.workloads()) {
+    const hpa = render.ofKind('HorizontalPodAutoscaler').find((h) => h.spec?.scaleTargetRef?.name === w.obj.metadata.name);
+    const replicas = hpa ? hpa.spec.minReplicas ?? 1 : w.replicas;
+    for (const { c, role } of containersOf(w.spec)) {
+      if (role === 'init container') continue;
+      totals.cpu += replicas * CPU(c.resources?.requests?.cpu ?? 0);
+      totals.memory += replicas * MEMORY(c.resources?.requests?.memory ?? 0);
+    }
+  }
+  return totals;
+}
+
+function checkBudget(render, budget) {
+  if (!budget) return [];
+  const t = resourceTotals(render);
+  const problems = [];
+  if (t.cpu > budget.cpu) problems.push(`requests total ${t.cpu.toFixed(2)} CPU, over the budget of ${budget.cpu}`);
+  if (t.memory > budget.memory) problems.push(`requests total ${(t.memory / 2 ** 20).toFixed(0)}Mi, over the budget of ${(budget.memory / 2 ** 20).toFixed(0)}Mi`);
+  return problems;
+}
+
+module.exports = {
+  checkMetadata,
+  checkPodSecurity,
+  checkResourcesAndImages,
+  checkProbes,
+  checkIngress,
+  checkChecksums,
+  checkBudget,
+  resourceTotals,
+  MEMORY,
+};
