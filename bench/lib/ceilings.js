@@ -60,6 +60,7 @@ async function rabbitRoundTrip({ url, count, inFlight }) {
   const t0 = process.hrtime.bigint();
   const done = new Promise((resolve) => {
     consumer.consume(queue, (msg) => {
+      if (!msg) return; // cancelled when the queue is deleted
       latencies.push(Number(process.hrtime.bigint() - BigInt(msg.properties.headers['x-sent'])) / 1e6);
       consumer.ack(msg);
       if (++received === count) resolve();
