@@ -7,7 +7,10 @@
 #   scripts/local-down.sh          # stop the services (the servers they use stay up)
 #
 # Honours ADMIN_EMAIL, ADMIN_PASSWORD, INTERNAL_API_TOKEN, JWT_SECRET and LOG_LEVEL from the
-# environment; defaults are generated once and kept in .local/stack.env so restarts keep tokens valid.
+# environment; defaults are generated once per machine and kept in
+# ~/.cache/ecommerce-platform/local-stack.env, because the databases they guard are the machine's
+# too (a fresh clone must log in as the admin the existing `users` database already has).
+# The settings in force are written to .local/stack.env for scripts/e2e.sh and the benchmarks.
 set -euo pipefail
 source "$(dirname "$0")/lib/provision.sh"
 cd "$REPO_ROOT"
@@ -26,9 +29,11 @@ if [ "${SKIP_BUILD:-}" != 1 ]; then
   npm run --silent build
 fi
 
-# --- secrets and accounts: the environment wins, then .local/stack.env, then a fresh default ---
-STACK_ENV="$LOCAL_DIR/stack.env"
+# --- secrets and accounts: the environment wins, then the kept defaults, then a fresh default ---
+mkdir -p "$STATE_DIR"
+STACK_ENV="$STATE_DIR/local-stack.env"
 touch "$STACK_ENV"
+chmod 600 "$STACK_ENV"
 setting() { # name default-generator
   local name=$1 value
   value="${!name:-}"
@@ -37,7 +42,7 @@ setting() { # name default-generator
   if [ -z "$value" ]; then
     value="$($2)"
     echo "$name=$value" >>"$STACK_ENV"
-    log "$name not set: using a default (kept in .local/stack.env)" >&2
+    log "$name not set: using a default (kept in $STACK_ENV)" >&2
   fi
   printf '%s' "$value"
 }
@@ -48,6 +53,10 @@ ADMIN_PASSWORD="$(setting ADMIN_PASSWORD random_hex)"
 INTERNAL_API_TOKEN="$(setting INTERNAL_API_TOKEN random_hex)"
 JWT_SECRET="$(setting JWT_SECRET random_hex)"
 LOG_LEVEL="${LOG_LEVEL:-info}"
+umask 077
+printf 'ADMIN_EMAIL=%s\nADMIN_PASSWORD=%s\nINTERNAL_API_TOKEN=%s\nJWT_SECRET=%s\n' \
+  "$ADMIN_EMAIL" "$ADMIN_PASSWORD" "$INTERNAL_API_TOKEN" "$JWT_SECRET" >"$LOCAL_DIR/stack.env"
+umask 022
 
 # --- databases: PostgreSQL users/orders, MongoDB products, a RabbitMQ vhost of the stack's own ---
 for db in users orders; do
@@ -114,7 +123,7 @@ The stack is up (logs in .local/logs/, stop it with scripts/local-down.sh):
   order-service        http://127.0.0.1:3003/api/orders    (internal :4003)
   integration-service  http://127.0.0.1:3004/metrics
   OpenAPI              http://127.0.0.1:300{1,2,3}/openapi.json
-  admin                $ADMIN_EMAIL (password in .local/stack.env or your ADMIN_PASSWORD)
+  admin                $ADMIN_EMAIL (password in .local/stack.env)
 
 Replay the API collection:
   npx newman run api-collection/ecommerce.postman_collection.json \\
