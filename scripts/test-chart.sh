@@ -14,6 +14,7 @@
 # Sourced helpers come from scripts/lib/provision.sh (helm and helm-unittest are installed on demand).
 # The services' dist/config.js must be built (scripts/test-all.sh builds before calling this).
 set -euo pipefail
+# shellcheck source=lib/provision.sh disable=SC1091
 source "$(dirname "$0")/lib/provision.sh"
 cd "$REPO_ROOT"
 
@@ -69,7 +70,8 @@ render() {
   while [ "$1" != "--" ]; do vflags+=("$1"); shift; done
   shift
   hargs=("$@")
-  local out="$work/$(echo "$name" | tr -c 'a-zA-Z0-9\n' '-').yaml"
+  local out
+  out="$work/$(echo "$name" | tr -c 'a-zA-Z0-9\n' '-').yaml"
   if ! helm template "$RELEASE" "$CHART" --namespace shop-ns --kube-version "$KUBE_VERSION" "${hargs[@]}" >"$out" 2>"$out.err"; then
     ko "$name: helm template failed"; cat "$out.err"; return
   fi
@@ -87,7 +89,7 @@ render() {
     ko "$name"; echo "$report"
   fi
 }
-budget=(--budget cpu=2,memory=3Gi) # Minikube has 4 CPUs and 7000 MB: the release asks for at most half
+budget=(--budget "cpu=2,memory=3Gi") # Minikube has 4 CPUs and 7000 MB: the release asks for at most half
 fixture="tests/fixtures/smoke.postman_collection.json"
 ext_urls=(--set postgresql.enabled=false --set postgresql.external.usersUrl=postgres://user_service:pw@db.example.internal:5432/users
   --set postgresql.external.ordersUrl=postgres://order_service:pw@db.example.internal:5432/orders
@@ -123,8 +125,11 @@ if [ -f api-collection/ecommerce.postman_collection.json ]; then
   cp -r "$CHART" "$work/chart-with-collection"
   cp api-collection/ecommerce.postman_collection.json "$work/chart-with-collection/files/"
   CHART="$work/chart-with-collection" render "with api-collection/ecommerce.postman_collection.json" "${budget[@]}" --
-  grep -q 'name: shop-ecommerce-test-smoke' "$work/with-api-collection-ecommerce-postman-collection-json.yaml" &&
-    ok "the smoke-test pod is rendered with the real collection" || ko "no smoke-test pod with the real collection"
+  if grep -q 'name: shop-ecommerce-test-smoke' "$work/with-api-collection-ecommerce-postman-collection-json.yaml"; then
+    ok "the smoke-test pod is rendered with the real collection"
+  else
+    ko "no smoke-test pod with the real collection"
+  fi
 else
   ok "api-collection/ecommerce.postman_collection.json does not exist yet: the smoke test is covered with the fixture"
 fi
@@ -185,7 +190,7 @@ for s in "${scripts[@]}"; do
   if bash -n "$s"; then ok "bash -n $s"; else ko "bash -n $s"; fi
 done
 if command -v shellcheck >/dev/null; then
-  if out="$(shellcheck -x -P scripts "${scripts[@]}" 2>&1)"; then ok "shellcheck ${scripts[*]}"; else ko "shellcheck"; echo "$out"; fi
+  if out="$(shellcheck -x "${scripts[@]}" 2>&1)"; then ok "shellcheck ${scripts[*]}"; else ko "shellcheck"; echo "$out"; fi
 else
   ok "shellcheck is not installed: skipped (apt-get install shellcheck)"
 fi

@@ -1,0 +1,115 @@
+{{/*
+Shared shapes of the in-cluster PostgreSQL, MongoDB and RabbitMQ objects.
+Every helper takes (dict "root" $ "component" "postgresql" "values" .Values.postgresql ...).
+*/}}
+
+{{/* The client Service (ClusterIP) and the headless Service the StatefulSet is governed by. Extra keys: portName, port. */}}
+{{- define "ecommerce.dependencyService" -}}
+apiVersion: v1
+kind: Service
+metadata:
+  name: {{ include "ecommerce.componentName" . }}
+  labels:
+    {{- include "ecommerce.componentLabels" . | nindent 4 }}
+spec:
+  type: ClusterIP
+  selector:
+    {{- include "ecommerce.componentSelectorLabels" . | nindent 4 }}
+  ports:
+    - name: {{ .portName }}
+      port: {{ .port }}
+      targetPort: {{ .portName }}
+      protocol: TCP
+{{- end }}
+
+{{- define "ecommerce.dependencyHeadlessService" -}}
+apiVersion: v1
+kind: Service
+metadata:
+  name: {{ include "ecommerce.componentName" . }}-hl
+  labels:
+    {{- include "ecommerce.componentLabels" . | nindent 4 }}
+spec:
+  type: ClusterIP
+  clusterIP: None
+  # Stable per-pod DNS names even before readiness (the StatefulSet's identity).
+  publishNotReadyAddresses: true
+  selector:
+    {{- include "ecommerce.componentSelectorLabels" . | nindent 4 }}
+  ports:
+    - name: {{ .portName }}
+      port: {{ .port }}
+      targetPort: {{ .portName }}
+      protocol: TCP
+{{- end }}
+
+{{/* Pod-level fields of a dependency's StatefulSet pod, from values.securityContext (the image's user). */}}
+{{- define "ecommerce.dependencyPodSpec" -}}
+serviceAccountName: {{ include "ecommerce.serviceAccountName" .root }}
+automountServiceAccountToken: false
+enableServiceLinks: false
+{{- with include "ecommerce.imagePullSecrets" .root }}
+{{ . }}
+{{- end }}
+securityContext:
+  {{- include "ecommerce.podSecurityContext" .values.securityContext | nindent 2 }}
+terminationGracePeriodSeconds: {{ .values.terminationGracePeriodSeconds }}
+{{- include "ecommerce.scheduling" . }}
+{{- end }}
+
+{{/* The container security context of a dependency, from values.securityContext. */}}
+{{- define "ecommerce.dependencyContainerSecurityContext" -}}
+{{- include "ecommerce.containerSecurityContext" .values.securityContext }}
+{{- end }}
+
+{{/* The StatefulSet's volumeClaimTemplates: one "data" volume. */}}
+{{- define "ecommerce.dependencyVolumeClaimTemplates" -}}
+{{- $p := .values.persistence }}
+volumeClaimTemplates:
+  - apiVersion: v1
+    kind: PersistentVolumeClaim
+    metadata:
+      name: data
+      labels:
+        {{- include "ecommerce.componentSelectorLabels" . | nindent 8 }}
+    spec:
+      accessModes:
+        {{- toYaml $p.accessModes | nindent 8 }}
+      {{- if $p.storageClass }}
+      {{- if eq "-" $p.storageClass }}
+      storageClassName: ""
+      {{- else }}
+      storageClassName: {{ $p.storageClass | quote }}
+      {{- end }}
+      {{- end }}
+      resources:
+        requests:
+          storage: {{ $p.size | quote }}
+{{- end }}
+
+{{/* The NetworkPolicy of a dependency: its port, from its clients only; no egress beyond DNS. Extra keys: port, clients. */}}
+{{- define "ecommerce.dependencyNetworkPolicy" -}}
+{{- $root := .root }}
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: {{ include "ecommerce.componentName" . }}
+  labels:
+    {{- include "ecommerce.componentLabels" . | nindent 4 }}
+spec:
+  podSelector:
+    matchLabels:
+      {{- include "ecommerce.componentSelectorLabels" . | nindent 6 }}
+  policyTypes:
+    - Ingress
+    - Egress
+  ingress:
+    - from:
+        {{- range .clients }}
+        {{- include "ecommerce.componentPeer" (dict "root" $root "component" .) | nindent 8 }}
+        {{- end }}
+      ports:
+        - port: {{ .port }}
+          protocol: TCP
+  egress: []
+{{- end }}
