@@ -49,11 +49,10 @@ const groupBy = <R extends { order_id: string }, T>(rows: R[], map: (row: R) => 
 export async function hydrateOrders(query: Query, rows: OrderRow[]): Promise<Order[]> {
   if (!rows.length) return [];
   const ids = rows.map((r) => r.id);
-  const [items, history, payments] = await Promise.all([
-    query('SELECT * FROM order_items WHERE order_id = ANY($1) ORDER BY order_id, position', [ids]) as Promise<ItemRow[]>,
-    query('SELECT * FROM order_history WHERE order_id = ANY($1) ORDER BY order_id, id', [ids]) as Promise<HistoryRow[]>,
-    query('SELECT * FROM payments WHERE order_id = ANY($1) ORDER BY order_id, created_at, id', [ids]) as Promise<PaymentRow[]>,
-  ]);
+  // One after another: inside a transaction `query` is a single connection, which runs one query at a time.
+  const items = (await query('SELECT * FROM order_items WHERE order_id = ANY($1) ORDER BY order_id, position', [ids])) as ItemRow[];
+  const history = (await query('SELECT * FROM order_history WHERE order_id = ANY($1) ORDER BY order_id, id', [ids])) as HistoryRow[];
+  const payments = (await query('SELECT * FROM payments WHERE order_id = ANY($1) ORDER BY order_id, created_at, id', [ids])) as PaymentRow[];
   const itemsOf = groupBy(items, (r): OrderItem => ({
     productId: r.product_id,
     name: r.name,
