@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # Undoes scripts/minikube-up.sh, as far as asked:
 #   scripts/minikube-down.sh                   uninstall the release; the kept Secrets and the data
 #                                              volumes stay, so minikube-up.sh brings the same data back
@@ -7,12 +8,9 @@
 # Idempotent: what is already gone is skipped. Settings as for minikube-up.sh (PROFILE, NAMESPACE, RELEASE).
 set -euo pipefail
 
-REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$REPO_ROOT"
+# shellcheck source=chart/minikube-common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/chart/minikube-common.sh"
 
-PROFILE="${PROFILE:-ecommerce}"
-NAMESPACE="${NAMESPACE:-ecommerce}"
-RELEASE="${RELEASE:-ecommerce}"
 PURGE=""
 DELETE_CLUSTER=""
 for arg in "$@"; do
@@ -24,20 +22,11 @@ for arg in "$@"; do
   esac
 done
 
-step() { printf '\n\033[1;34m==>\033[0m %s\n' "$*"; }
-info() { printf '    %s\n' "$*"; }
-die() { printf '\033[1;31mxx\033[0m %s\n' "$*" >&2; exit 1; }
-
 missing=()
 for tool in minikube kubectl helm; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
 [ "${#missing[@]}" -eq 0 ] || die "missing: ${missing[*]} (see scripts/minikube-up.sh for where to get them)"
 
-running=""
-minikube status -p "$PROFILE" --format '{{.Host}} {{.APIServer}}' 2>/dev/null | grep -q '^Running Running$' && running=1
-KUBECTL=(kubectl --context "$PROFILE")
-HELM=(helm --kube-context "$PROFILE")
-
-if [ -n "$running" ]; then
+if cluster_running; then
   step "uninstalling release $RELEASE from namespace $NAMESPACE"
   if "${HELM[@]}" -n "$NAMESPACE" status "$RELEASE" >/dev/null 2>&1; then
     "${HELM[@]}" -n "$NAMESPACE" uninstall "$RELEASE" --wait --timeout 5m
@@ -70,6 +59,6 @@ if [ -n "$DELETE_CLUSTER" ]; then
 fi
 
 step "removing the collection copied into the chart"
-rm -f charts/ecommerce/files/ecommerce.postman_collection.json
+rm -f "$CHART/files/ecommerce.postman_collection.json"
 info "done"
 info "if you added it, remove the line '<minikube ip> ecommerce.local' from /etc/hosts"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # One command from nothing to the shop running on a local Minikube cluster:
 #   1. checks the prerequisites (minikube, kubectl, helm, docker) and names every missing one
 #   2. starts Minikube (4 CPUs, 7000 MB, Calico so NetworkPolicies are enforced), unless running
@@ -14,54 +15,46 @@
 # <appVersion>-<git commit>[-dirty-<hash of the changes>]), EXTRA_VALUES (one more values file),
 # SKIP_BUILD=1 (reuse the images already built), HELM_TIMEOUT=10m.
 set -euo pipefail
+# shellcheck disable=SC2034 # read by chart/minikube-common.sh
+STEPS=7
+# shellcheck source=chart/minikube-common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/chart/minikube-common.sh"
 
-REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$REPO_ROOT"
-
-PROFILE="${PROFILE:-ecommerce}"
-NAMESPACE="${NAMESPACE:-ecommerce}"
-RELEASE="${RELEASE:-ecommerce}"
 CPUS="${CPUS:-4}"
 MEMORY="${MEMORY:-7000}"
 HELM_TIMEOUT="${HELM_TIMEOUT:-10m}"
-CHART="charts/ecommerce"
 SERVICES=(user-service product-service order-service integration-service)
-STEPS=7
-step_no=0
-
-step() { step_no=$((step_no + 1)); printf '\n\033[1;34m==> [%d/%d]\033[0m %s\n' "$step_no" "$STEPS" "$*"; }
-info() { printf '    %s\n' "$*"; }
-die() { printf '\033[1;31mxx\033[0m %s\n' "$*" >&2; exit 1; }
 
 step "checking prerequisites"
-declare -A HINTS=(
-  [minikube]="https://minikube.sigs.k8s.io/docs/start/"
-  [kubectl]="https://kubernetes.io/docs/tasks/tools/ (or: minikube kubectl --)"
-  [helm]="https://helm.sh/docs/intro/install/ (v3.8 or later)"
-  [docker]="the Docker CLI, to build inside Minikube's Docker: https://docs.docker.com/engine/install/"
-)
+# (No associative arrays: macOS ships bash 3.2.)
+hint() {
+  case "$1" in
+    minikube) echo "https://minikube.sigs.k8s.io/docs/start/" ;;
+    kubectl) echo "https://kubernetes.io/docs/tasks/tools/" ;;
+    helm) echo "https://helm.sh/docs/intro/install/ (v3.8 or later)" ;;
+    docker) echo "the Docker CLI, to build inside Minikube's Docker: https://docs.docker.com/engine/install/" ;;
+  esac
+}
 missing=0
 for tool in minikube kubectl helm docker; do
   if command -v "$tool" >/dev/null 2>&1; then
     info "$tool: $(command -v "$tool")"
   else
-    printf '\033[1;31m    missing: %s\033[0m - %s\n' "$tool" "${HINTS[$tool]}" >&2
+    printf '\033[1;31m    missing: %s\033[0m - %s\n' "$tool" "$(hint "$tool")" >&2
     missing=$((missing + 1))
   fi
 done
 [ "$missing" -eq 0 ] || die "$missing prerequisite(s) missing; install them and run this again"
 
 step "starting Minikube (profile $PROFILE: $CPUS CPUs, $MEMORY MB, CNI calico)"
-if minikube status -p "$PROFILE" --format '{{.Host}} {{.APIServer}}' 2>/dev/null | grep -q '^Running Running$'; then
+if cluster_running; then
   info "already running"
 else
   minikube start -p "$PROFILE" --cpus "$CPUS" --memory "$MEMORY" --cni calico ${DRIVER:+--driver "$DRIVER"}
 fi
-KUBECTL=(kubectl --context "$PROFILE")
-HELM=(helm --kube-context "$PROFILE")
 # A profile created earlier with another CNI would leave the NetworkPolicies unenforced.
 if ! "${KUBECTL[@]}" -n kube-system get daemonset calico-node >/dev/null 2>&1; then
-  printf '\033[1;33m    warning:\033[0m no calico-node in kube-system: this cluster may not enforce NetworkPolicies\n' >&2
+  warn "no calico-node in kube-system: this cluster may not enforce NetworkPolicies"
   info "(recreate it with: scripts/minikube-down.sh --delete-cluster && scripts/minikube-up.sh)"
 fi
 
@@ -71,12 +64,14 @@ info "waiting for the ingress controller"
 "${KUBECTL[@]}" -n ingress-nginx rollout status deployment/ingress-nginx-controller --timeout=5m
 
 APP_VERSION="$(awk -F'"' '/^appVersion:/ {print $2}' "$CHART/Chart.yaml")"
+sha256() { if command -v sha256sum >/dev/null 2>&1; then sha256sum; else shasum -a 256; fi; }
 image_tag() {
   local commit changes
   commit="$(git rev-parse --short HEAD 2>/dev/null || echo local)"
   # Uncommitted changes in the build context get their own tag, so the pods pick them up.
   changes="$({ git diff HEAD -- service-kit "${SERVICES[@]}" package.json package-lock.json 2>/dev/null
-    git ls-files -o --exclude-standard -- service-kit "${SERVICES[@]}" 2>/dev/null | xargs -r cat; } | sha256sum | cut -c1-8)"
+    git ls-files -o --exclude-standard -- service-kit "${SERVICES[@]}" 2>/dev/null |
+      while IFS= read -r f; do cat "$f"; done; } | sha256 | cut -c1-8)"
   if [ -z "$(git status --porcelain -- service-kit "${SERVICES[@]}" package.json package-lock.json 2>/dev/null)" ]; then
     echo "$APP_VERSION-$commit"
   else

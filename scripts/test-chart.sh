@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Offline tests of the Helm chart charts/ecommerce (no cluster, no Docker engine needed):
-#   1. helm lint --strict, with the defaults and with every shipped values-*.yaml
+#   1. helm lint --strict, with the defaults and with every shipped values-*.yaml; every value
+#      documented by a `## @param` comment, and the README's values table current
 #   2. helm unittest (charts/ecommerce/tests/*_test.yaml)
 #   3. helm template for the defaults, every values file and a set of toggles, each rendering
 #      validated by scripts/chart/validate-manifests.js (Kubernetes OpenAPI schemas, restricted pod
@@ -9,7 +10,8 @@
 #   4. failures that must stay failures (a disabled dependency without replacement)
 #   5. which pods roll when configuration or Secrets change
 #   6. the smoke-test runner against stub services
-#   7. the Minikube scripts: bash -n and shellcheck
+#   7. the Minikube scripts: their control flow with recording stand-ins for minikube, kubectl, helm
+#      and docker (they cannot run for real here), bash -n and shellcheck
 #   8. kube-linter, when it is installed
 # Sourced helpers come from scripts/lib/provision.sh (helm and helm-unittest are installed on demand).
 # The services' dist/config.js must be built (scripts/test-all.sh builds before calling this).
@@ -42,11 +44,13 @@ values_files=()
 for f in "$CHART"/values-*.yaml; do values_files+=("$f"); done
 
 # ---------------------------------------------------------------------------------------------
-section "1. helm lint --strict (defaults and ${#values_files[@]} values files)"
+section "1. helm lint --strict (defaults and ${#values_files[@]} values files), values documentation"
 if out="$(helm lint --strict "$CHART" 2>&1)"; then ok "defaults"; else ko "defaults"; echo "$out"; fi
 for f in "${values_files[@]}"; do
   if out="$(helm lint --strict "$CHART" -f "$f" 2>&1)"; then ok "$(basename "$f")"; else ko "$(basename "$f")"; echo "$out"; fi
 done
+
+if out="$(node scripts/chart/values-table.js --check)"; then ok "values documented: ${out#*✓ }"; else ko "values documentation"; echo "$out"; fi
 
 # ---------------------------------------------------------------------------------------------
 section "2. helm unittest"
@@ -185,10 +189,15 @@ if out="$(node scripts/chart/run-smoke.test.js 2>&1)"; then echo "$out"; else ec
 
 # ---------------------------------------------------------------------------------------------
 section "7. shell scripts"
-scripts=(scripts/minikube-up.sh scripts/minikube-down.sh scripts/test-chart.sh)
+scripts=(scripts/minikube-up.sh scripts/minikube-down.sh scripts/chart/minikube-common.sh scripts/chart/minikube-scripts.test.sh scripts/test-chart.sh)
 for s in "${scripts[@]}"; do
   if bash -n "$s"; then ok "bash -n $s"; else ko "bash -n $s"; fi
 done
+if out="$(bash scripts/chart/minikube-scripts.test.sh 2>&1)"; then
+  ok "minikube-up.sh / minikube-down.sh control flow, with recording stand-ins: $(grep -c '✓' <<<"$out") checks"
+else
+  ko "minikube scripts' control flow"; echo "$out"
+fi
 if command -v shellcheck >/dev/null; then
   if out="$(shellcheck -x "${scripts[@]}" 2>&1)"; then ok "shellcheck ${scripts[*]}"; else ko "shellcheck"; echo "$out"; fi
 else
