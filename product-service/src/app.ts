@@ -15,6 +15,7 @@ import { Reviews } from './domain/reviews';
 import { Stock, type StockOptions } from './domain/stock';
 import { collections } from './data-access/collections';
 import { ProductRepository } from './data-access/product.repository';
+import { CachedProductRepository } from './data-access/cached-product.repository';
 import { ReviewRepository } from './data-access/review.repository';
 import { StockMovementRepository } from './data-access/stock-movement.repository';
 import { productRoutes } from './entry-points/product.routes';
@@ -31,13 +32,18 @@ export interface ProductServiceDeps {
   isConnected: () => boolean;
   /** Lease timing of stock movements; tests shorten it to show crash recovery. */
   stock?: Pick<StockOptions, 'leaseMs' | 'pollMs'>;
+  /** How long GET /api/products/:id may be answered from memory (0: never). */
+  readCacheTtlMs?: number;
 }
+
+const READ_CACHE_TTL_MS = 1000;
 
 /** Builds product-service's public and internal apps without listening (tests drive them on port 0). */
 export function createProductServiceApp(deps: ProductServiceDeps): HttpApps {
   const { config, logger } = deps;
   const stores = collections(deps.db);
-  const products = new ProductRepository(stores);
+  const ttlMs = deps.readCacheTtlMs ?? READ_CACHE_TTL_MS;
+  const products = ttlMs > 0 ? new CachedProductRepository(stores, { ttlMs, maxEntries: 10_000 }) : new ProductRepository(stores);
   const catalog = new Catalog(products);
   const reviews = new Reviews(new ReviewRepository(stores), products);
   const stock = new Stock(new StockMovementRepository(stores), products, {

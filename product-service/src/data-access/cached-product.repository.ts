@@ -1,0 +1,55 @@
+import { LRUCache } from 'lru-cache';
+import type { ProductChanges, ProductRecord, RatingTotals } from '../domain/product';
+import { ProductRepository } from './product.repository';
+import type { Collections } from './collections';
+
+export interface ReadCacheOptions {
+  /** How long a read may be served from memory; bounds staleness across replicas. */
+  ttlMs: number;
+  maxEntries: number;
+}
+
+/**
+ * Product pages are read far more often than products change, so GET /api/products/:id is served
+ * from a short-lived in-process cache. Every write this replica makes (edits, deletes, ratings,
+ * stock moves) drops the entry at once; writes on other replicas show within ttlMs. Stock
+ * decisions never read from it: commits and releases go to MongoDB every time.
+ */
+export class CachedProductRepository extends ProductRepository {
+  private readonly cache: LRUCache<string, ProductRecord>;
+
+  constructor(collections: Collections, options: ReadCacheOptions) {
+    super(collections);
+    this.cache = new LRUCache({ max: options.maxEntries, ttl: options.ttlMs });
+  }
+
+  override async findById(id: string): Promise<ProductRecord | null> {
+    const key = id.toLowerCase();
+    const hit = this.cache.get(key);
+    if (hit) return hit;
+    const record = await super.findById(id);
+    // Absent products are not cached, so a product created on another replica shows at once.
+    if (record) this.cache.set(key, Object.freeze(record));
+    return record;
+  }
+
+  override async update(id: string, changes: ProductChanges): Promise<ProductRecord | null> {
+    return super.update(id, changes).finally(() => this.forget(id));
+  }
+
+  override async softDelete(id: string): Promise<boolean> {
+    return super.softDelete(id).finally(() => this.forget(id));
+  }
+
+  override async raiseRatingTotals(id: string, totals: RatingTotals): Promise<void> {
+    return super.raiseRatingTotals(id, totals).finally(() => this.forget(id));
+  }
+
+  override async applyMovement(productId: string, movementId: string, delta: number): Promise<number | null> {
+    return super.applyMovement(productId, movementId, delta).finally(() => this.forget(productId));
+  }
+
+  private forget(id: string): void {
+    this.cache.delete(id.toLowerCase());
+  }
+}
