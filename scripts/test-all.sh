@@ -10,6 +10,7 @@ ensure_postgres
 ensure_rabbitmq
 ensure_mongodb
 ensure_helm
+ensure_shellcheck
 ensure_node_modules
 log "provisioned in $((SECONDS - started)) s"
 

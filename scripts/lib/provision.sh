@@ -105,7 +105,9 @@ ensure_mongodb() {
 }
 
 ensure_helm() {
-  if ! helm version --short 2>/dev/null | grep -q "^${HELM_VERSION}+"; then
+  # A helm built by `go install` reports only "v3.16"; its module version is the exact one.
+  if [ "$(go version -m "$(command -v helm 2>/dev/null || echo /nonexistent)" 2>/dev/null |
+    awk '$1 == "mod" && $2 == "helm.sh/helm/v3" {print $3}')" != "$HELM_VERSION" ]; then
     go_env_for_installs
     log "installing helm $HELM_VERSION (first run only)"
     GOBIN="$GOBIN_DIR" go install "helm.sh/helm/v3/cmd/helm@$HELM_VERSION" || die "helm install failed"
@@ -129,6 +131,10 @@ ignoreFlags: false
 command: "\$HELM_PLUGIN_DIR/untt"
 YAML
   fi
+}
+
+ensure_shellcheck() {
+  command -v shellcheck >/dev/null || apt_install shellcheck
 }
 
 ensure_node_modules() {
