@@ -153,7 +153,10 @@ describe('the Koa app factory', () => {
   it('sets security headers', async () => {
     const res = await http.get(`${pub.url}/healthz`);
     expect(res.headers['x-content-type-options']).toBe('nosniff');
-    expect(res.headers['x-frame-options']).toBeDefined();
+    expect(res.headers['x-frame-options']).toBe('DENY');
+    expect(res.headers['content-security-policy']).toBe("default-src 'none';frame-ancestors 'none'");
+    expect(res.headers['strict-transport-security']).toContain('max-age=');
+    expect(res.headers['x-dns-prefetch-control']).toBeUndefined();
   });
 
   it('never logs a password', async () => {

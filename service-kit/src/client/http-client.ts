@@ -1,8 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import axios, { AxiosError, type AxiosInstance } from 'axios';
-import { currentRequestId } from '../logging/request-context';
-import { REQUEST_ID_HEADER } from '../http/middleware/request-id.middleware';
+import { REQUEST_ID_HEADER, currentRequestId } from '../logging/request-context';
 import { INTERNAL_TOKEN_HEADER } from '../http/middleware/internal-token.middleware';
 
 export interface ServiceClientOptions {

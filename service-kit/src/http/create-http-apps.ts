@@ -1,13 +1,12 @@
 import Koa, { type Middleware } from 'koa';
 import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
-import helmet from 'koa-helmet';
 import type { Logger } from 'pino';
 import { errorHandler } from './middleware/error-handler.middleware';
-import { requestId } from './middleware/request-id.middleware';
-import { requestLog } from './middleware/request-log.middleware';
+import { observeRequests } from './middleware/observe-request.middleware';
 import { requireInternalToken } from './middleware/internal-token.middleware';
-import { createMetrics, metricsMiddleware, type ServiceMetrics } from './metrics';
+import { securityHeaders } from './middleware/security-headers.middleware';
+import { createMetrics, type ServiceMetrics } from './metrics';
 import { healthRouter, type ReadinessCheck } from './health.router';
 import type { Lifecycle } from '../lifecycle/lifecycle';
 import { AppError } from '../errors/app-error';
@@ -50,6 +49,7 @@ export interface HttpApps {
 
 const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
+
 function startupGate(isStarted: () => boolean): Middleware {
   return function waitForStartup(ctx, next) {
     if (isStarted() || QUIET_PATHS.has(ctx.path)) return next();
@@ -65,16 +65,24 @@ function baseApp(options: HttpAppsOptions, metrics: ServiceMetrics): Koa {
   // Errors are answered by errorHandler; Koa's own default logger would print stacks to stderr.
   app.silent = true;
   const chain: Middleware[] = [
-    requestId(),
-    requestLog(options.logger, QUIET_PATHS),
-    metricsMiddleware(metrics),
+    observeRequests(options.logger, metrics, QUIET_PATHS),
     errorHandler(options.logger),
-    helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } }),
+    securityHeaders(),
     bodyParser({ enableTypes: ['json'], jsonLimit: options.bodyLimit ?? '100kb', encoding: 'utf-8' }),
   ];
   for (const m of chain) app.use(m);
   if (options.isStarted) app.use(startupGate(options.isStarted));
   return app;
+}
+
+/**
+ * All routers behind one root router: a request is matched once, instead of passing through two
+ * middleware layers (routes and allowedMethods) per router, each costing promises.
+ */
+function mount(app: Koa, routers: Router[]): void {
+  const root = new Router();
+  for (const router of routers) root.use(router.routes());
+  app.use(root.routes()).use(root.allowedMethods());
 }
 
 /**
@@ -92,18 +100,15 @@ export function createHttpApps(options: HttpAppsOptions): HttpApps {
     metrics,
     logger: options.logger,
   });
-  publicApp.use(health.routes());
+  const publicRouters = [health, ...(options.publicRoutes ?? []).map(routerOf)];
   if (options.openapi) {
     const docs = new Router();
     docs.get('/openapi.json', (ctx) => {
       ctx.body = options.openapi;
     });
-    publicApp.use(docs.routes());
+    publicRouters.push(docs);
   }
-  for (const m of options.publicRoutes ?? []) {
-    const router = routerOf(m);
-    publicApp.use(router.routes()).use(router.allowedMethods());
-  }
+  mount(publicApp, publicRouters);
 
   const internalApp = baseApp(options, metrics);
   const internalRoutes = options.internalRoutes ?? [];
@@ -111,10 +116,7 @@ export function createHttpApps(options: HttpAppsOptions): HttpApps {
     if (!options.internalToken) throw new Error('internalToken is required when internal routes are served');
     const guard = requireInternalToken(options.internalToken);
     internalApp.use((ctx, next) => (ctx.path.startsWith('/internal/') ? guard(ctx, next) : next()));
-    for (const m of internalRoutes) {
-      const router = routerOf(m);
-      internalApp.use(router.routes()).use(router.allowedMethods());
-    }
+    mount(internalApp, internalRoutes.map(routerOf));
   }
   return { publicApp, internalApp, metrics };
 }

@@ -1,4 +1,3 @@
-import type { Middleware } from 'koa';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Services declare their domain metrics with these, registered on ServiceMetrics.registry. */
@@ -30,23 +29,5 @@ export function createMetrics(service: string, collectDefaults = true): ServiceM
       buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     }),
-  };
-}
-
-/** Labels by route template (never the raw path, which would explode cardinality). */
-export function metricsMiddleware(metrics: ServiceMetrics): Middleware {
-  return async function recordMetrics(ctx, next) {
-    const stop = metrics.httpDuration.startTimer();
-    try {
-      await next();
-    } finally {
-      const labels = {
-        method: ctx.method,
-        route: (ctx as unknown as { _matchedRoute?: string })._matchedRoute ?? 'unmatched',
-        status: String(ctx.status),
-      };
-      stop(labels);
-      metrics.httpRequests.inc(labels);
-    }
   };
 }

@@ -10,6 +10,9 @@ const storage = new AsyncLocalStorage<RequestContext>();
 
 export const runWithContext = <T>(context: RequestContext, fn: () => T): T => storage.run(context, fn);
 export const currentContext = (): RequestContext | undefined => storage.getStore();
+/** The header that carries a request's id between services (and back to the client). */
+export const REQUEST_ID_HEADER = 'X-Request-Id';
+
 export const currentRequestId = (): string | undefined => storage.getStore()?.requestId;
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
