@@ -3,7 +3,7 @@ import type { Page } from '@ecommerce/service-kit';
 import type { HistoryEntry, Order, OrderStatus, Payment } from '../domain/order';
 import type { OutboxEvent } from '../domain/order-events';
 import type { IdempotencyRecord, OrderListQuery, OrderStore, OrderTx } from '../domain/ports';
-import { hydrateOrders, type OrderRow } from './order-rows';
+import { hydrateOrders, loadOrder, type OrderRow } from './order-rows';
 
 /** Called after a transaction that wrote events has committed (the relay wakes, counters move). */
 export type EventsCommittedListener = (events: OutboxEvent[]) => void;
@@ -138,9 +138,8 @@ export class PostgresOrderStore implements OrderStore {
     return result;
   }
 
-  async findById(id: string): Promise<Order | undefined> {
-    const rows = (await this.query('SELECT * FROM orders WHERE id = $1', [id])) as OrderRow[];
-    return (await hydrateOrders(this.query, rows))[0];
+  findById(id: string): Promise<Order | undefined> {
+    return loadOrder(this.query, id);
   }
 
   async list(q: OrderListQuery): Promise<Page<Order>> {
