@@ -44,8 +44,10 @@ async function setUp() {
     { headers: { Authorization: adminAuth } },
   );
   if (product.status !== 201) throw new Error(`create product failed: ${product.status} ${JSON.stringify(product.data)}`);
-  for (let i = 0; i < 20; i++) {
-    await client.post(`${urls.products}/api/products`, { name: `Bench filler ${i}`, description: 'benchmark', price: 100 + i, currency: 'EUR', category: `bench-${run}`, quantity: 10, imageUrls: [] }, { headers: { Authorization: adminAuth } });
+  const catalog = [];
+  for (let i = 0; i < 50; i++) {
+    const filler = await client.post(`${urls.products}/api/products`, { name: `Bench item ${run} ${i}`, description: 'benchmark', price: 100 + i, currency: 'EUR', category: `bench-${run}`, quantity: 100_000, imageUrls: [] }, { headers: { Authorization: adminAuth } });
+    catalog.push(filler.data.id);
   }
   const customers = [];
   const credentials = [];
@@ -59,7 +61,7 @@ async function setUp() {
   }
   const order = await client.post(`${urls.orders}/api/orders`, { items: [{ productId: product.data.id, quantity: 1 }], shippingAddress: { name: 'B', line1: '1 Road', city: 'Berlin', postalCode: '10115', country: 'DE' } }, { headers: { Authorization: customers[0] } });
   if (order.status !== 201) throw new Error(`create order failed: ${order.status} ${JSON.stringify(order.data)}`);
-  return { run, adminAuth, productId: product.data.id, category: `bench-${run}`, customers, credentials, orderId: order.data.id };
+  return { run, adminAuth, productId: product.data.id, catalog, category: `bench-${run}`, customers, credentials, orderId: order.data.id };
 }
 
 async function main() {
@@ -107,7 +109,7 @@ async function main() {
   });
   add('POST /api/users/login', login, 'Argon2id verify', hash);
   const pipeline = await orderPipeline({
-    http: client, urls, rabbitUrl, customers: s.customers, productId: s.productId, count: M.pipelineOrders, concurrency: M.connections, timeoutMs: 120_000,
+    http: client, urls, rabbitUrl, customers: s.customers, productIds: s.catalog, count: M.pipelineOrders, concurrency: M.connections, timeoutMs: 120_000,
   });
   add(`order pipeline (${M.pipelineOrders} orders: create, pay, CONFIRMED)`, pipeline, 'RabbitMQ publish+consume', amqpRate,
     (r) => ({ text: '≥ 300 orders/s, p99 < 500 ms', met: r.rps >= 300 && r.p99Ms < 500 }));

@@ -17,7 +17,7 @@ async function forEachConcurrently(items, concurrency, fn) {
   }));
 }
 
-async function orderPipeline({ http, urls, rabbitUrl, customers, productId, count, concurrency, timeoutMs }) {
+async function orderPipeline({ http, urls, rabbitUrl, customers, productIds, count, concurrency, timeoutMs }) {
   const connection = await amqp.connect(rabbitUrl);
   const channel = await connection.createChannel();
   const { queue } = await channel.assertQueue(`bench.confirmed.${randomUUID()}`, { exclusive: true, autoDelete: true });
@@ -34,8 +34,9 @@ async function orderPipeline({ http, urls, rabbitUrl, customers, productId, coun
   }, { noAck: true });
 
   const started = performance.now();
-  const jobs = Array.from({ length: count }, (_, i) => customers[i % customers.length]);
-  await forEachConcurrently(jobs, concurrency, async (authorization) => {
+  // Orders spread over a catalog, as in a shop; one product for all would measure one document's lock.
+  const jobs = Array.from({ length: count }, (_, i) => ({ authorization: customers[i % customers.length], productId: productIds[i % productIds.length] }));
+  await forEachConcurrently(jobs, concurrency, async ({ authorization, productId }) => {
     const created = await http.post(`${urls.orders}/api/orders`, { items: [{ productId, quantity: 1 }], shippingAddress: address }, { headers: { Authorization: authorization } });
     if (created.status !== 201) throw new Error(`create order: ${created.status} ${JSON.stringify(created.data)}`);
     const id = created.data.id;

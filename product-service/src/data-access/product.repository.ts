@@ -148,6 +148,10 @@ export class ProductRepository implements ProductStore, RatingsStore, StockStore
     );
   }
 
+  async exists(productId: string): Promise<boolean> {
+    return (await this.findById(productId)) !== null;
+  }
+
   async stockLevel(productId: string, movementId?: string): Promise<StockLevel | null> {
     const doc = await this.products.findOne({ _id: toObjectId(productId) }, { projection: { quantity: 1, deletedAt: 1, stockMarkers: 1 } });
     if (!doc) return null;

@@ -38,6 +38,8 @@ export interface StockLevel {
 }
 
 export interface StockStore {
+  /** Whether a product with this id was ever created (deleted ones included); may be served from a cache. */
+  exists(productId: string): Promise<boolean>;
   stockLevel(productId: string, movementId?: string): Promise<StockLevel | null>;
   /**
    * ONE conditional update: adds `delta` to the stock and leaves the movement's marker, only when the
@@ -118,7 +120,7 @@ export class Stock {
   async change(request: StockRequest): Promise<StockOutcome> {
     if (!isProductId(request.productId)) throw notFound('No product with this id');
     const productId = request.productId.toLowerCase();
-    if (!(await this.products.stockLevel(productId))) throw notFound('No product with this id');
+    if (!(await this.products.exists(productId))) throw notFound('No product with this id');
     const key = { orderId: request.orderId, productId, action: request.action };
     const leaseToken = randomUUID();
     const mine = await this.movements.insertPending({
@@ -127,7 +129,7 @@ export class Stock {
       leaseToken,
       leaseExpiresAt: this.now() + this.leaseMs,
     });
-    if (mine) return this.run(mine, leaseToken);
+    if (mine) return this.run(mine, leaseToken, true);
     return this.outcomeOf(key, request.quantity);
   }
 
@@ -164,10 +166,14 @@ export class Stock {
     }
   }
 
-  /** Decides and settles a movement this request holds the lease of. */
-  private async run(movement: StockMovement, token: string): Promise<StockOutcome> {
+  /**
+   * Decides and settles a movement this request holds the lease of. `fresh`: this request inserted
+   * it just now, so no earlier holder can have applied it and its marker need not be looked for.
+   */
+  private async run(movement: StockMovement, token: string, fresh = false): Promise<StockOutcome> {
     const lease: Lease = { token, expiresAt: movement.leaseExpiresAt };
-    const decision = movement.action === 'commit' ? await this.decideCommit(movement, lease) : await this.decideRelease(movement, lease);
+    const decision =
+      movement.action === 'commit' ? await this.decideCommit(movement, lease, fresh) : await this.decideRelease(movement, lease);
     if (!decision) return this.outcomeOf(movement);
     // A commit keeps the quantity it asked for (repeats are checked against it); a release records what it gave back.
     const quantity = movement.action === 'commit' ? movement.quantity : decision.moved;
@@ -202,12 +208,15 @@ export class Stock {
     return { applied: Boolean(level?.marked), level };
   }
 
-  private async decideCommit(movement: StockMovement, lease: Lease): Promise<Decision | undefined> {
-    const before = await this.products.stockLevel(movement.productId, movement.id);
-    if (before?.marked) return { state: 'applied', moved: movement.quantity, stockLeft: before.quantity };
+  private async decideCommit(movement: StockMovement, lease: Lease, fresh: boolean): Promise<Decision | undefined> {
+    if (!fresh) {
+      const before = await this.products.stockLevel(movement.productId, movement.id);
+      if (before?.marked) return { state: 'applied', moved: movement.quantity, stockLeft: before.quantity };
+    }
     // A release already recorded for this order means its stock was given up: taking it now would strand it.
     if (await this.movements.find(movement.orderId, movement.productId, 'release')) {
-      return { state: 'rejected', moved: 0, stockLeft: before?.quantity ?? 0, reason: 'RELEASED' };
+      const level = await this.products.stockLevel(movement.productId);
+      return { state: 'rejected', moved: 0, stockLeft: level?.quantity ?? 0, reason: 'RELEASED' };
     }
     const result = await this.apply(movement, lease, -movement.quantity);
     if (!result) return undefined;
