@@ -29,11 +29,14 @@ describe('node dist/cli/outbox.js', () => {
     const env = { DATABASE_URL: h.db.url };
     const { authorization } = h.customer();
     const orders = [await h.pendingOrder(authorization), await h.pendingOrder(authorization)];
+    for (const order of orders) expect((await h.pay(authorization, order.id)).status).toBe(200);
 
     const broker = await brokerToNowhere(h.rabbitUrl, `${h.brokerName}-cli`, exchange);
     try {
-      const failed = await relayFor(h.dataSource, broker, { exchange }).relay.publishBatch();
-      expect(failed.map((o) => o.published)).toEqual([false, false]);
+      // The two order.created notifications go out; the two order.paid events, which a consumer
+      // must act on, are returned and stay in the outbox.
+      const outcomes = await relayFor(h.dataSource, broker, { exchange }).relay.publishBatch();
+      expect(outcomes.map((o) => o.published).sort()).toEqual([false, false, true, true]);
     } finally {
       await broker.close(500);
     }
@@ -46,9 +49,11 @@ describe('node dist/cli/outbox.js', () => {
 
     const list = await outboxCli(['list-failed'], env);
     expect(list.code).toBe(0);
-    const [eventA, eventB] = (await h.dataSource.query('SELECT id FROM outbox ORDER BY created_at')) as { id: string }[];
+    const [eventA, eventB] = (await h.dataSource.query(
+      "SELECT id FROM outbox WHERE routing_key = 'order.paid' ORDER BY created_at",
+    )) as { id: string }[];
     expect(list.stdout).toContain('2 failed event(s)');
-    expect(list.stdout).toMatch(new RegExp(`^${eventA.id}  order.created  attempts=1 .*UnroutableMessageError`, 'm'));
+    expect(list.stdout).toMatch(new RegExp(`^${eventA.id}  order.paid  attempts=1 .*UnroutableMessageError`, 'm'));
 
     const one = await outboxCli(['retry', eventA.id], env);
     expect(one).toMatchObject({ code: 0, stdout: '1 event(s) due now\n' });
@@ -56,11 +61,11 @@ describe('node dist/cli/outbox.js', () => {
     expect(row).toEqual({ attempts: 0, due: true });
 
     h.service.relay.start();
-    await h.events.expectTypes(orders[0].id, ['order.created']);
+    await h.events.expectTypes(orders[0].id, ['order.paid']);
     expect((await outboxCli(['status'], env)).stdout).toMatch(/^pending: 1$/m);
 
     expect((await outboxCli(['retry', '--all'], env)).code).toBe(0);
-    await h.events.expectTypes(orders[1].id, ['order.created']);
+    await h.events.expectTypes(orders[1].id, ['order.paid']);
     await eventually(async () => expect((await outboxCli(['status'], env)).stdout).toMatch(/^pending: 0$/m));
     expect((await outboxCli(['retry', eventB.id], env)).code).toBe(1);
   });

@@ -26,6 +26,14 @@ export const EVENT_FOR_STATUS: Record<OrderStatus, OrderEventType> = {
   DELIVERED: 'order.delivered',
 };
 
+/**
+ * Events another service must act on (integration-service consumes these, DESIGN.md). They are
+ * published `mandatory`: while no queue takes them (the worker's queue not declared yet) they stay
+ * in the outbox rather than being dropped. The others are notifications — whoever listens gets
+ * them, and nobody listening is no reason to keep them (they would pile up in the outbox forever).
+ */
+export const EVENTS_THAT_MUST_BE_ROUTED: ReadonlySet<OrderEventType> = new Set(['order.paid', 'order.cancelled']);
+
 /** The message body of DESIGN.md § Events. */
 export interface OrderEventBody {
   id: string;

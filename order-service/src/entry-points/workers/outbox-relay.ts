@@ -1,6 +1,6 @@
 import type { Channel } from 'amqplib';
 import { BrokerUnavailableError, UnroutableMessageError, type Logger, type RabbitBroker } from '@ecommerce/service-kit';
-import { ORDER_EVENTS_EXCHANGE } from '../../domain/order-events';
+import { EVENTS_THAT_MUST_BE_ROUTED, ORDER_EVENTS_EXCHANGE, type OrderEventType } from '../../domain/order-events';
 import type { OutboxRepository, OutboxRow, PublishOutcome } from '../../data-access/outbox.repository';
 import type { OrderMetrics } from '../order-metrics';
 
@@ -26,9 +26,9 @@ export interface OutboxRelayOptions {
 }
 
 /**
- * Publishes the outbox to RabbitMQ: claims due rows, publishes them with confirms and `mandatory`,
- * marks the confirmed ones published. A row RabbitMQ returns (no queue bound) or that fails stays
- * pending with its error and a growing delay. Several replicas may run one each. At-least-once:
+ * Publishes the outbox to RabbitMQ: claims due rows, publishes them with confirms (and `mandatory`
+ * for the events a consumer must act on), marks the confirmed ones published. A row RabbitMQ
+ * returns (no queue bound) or that fails stays pending with its error and a growing delay. Several replicas may run one each. At-least-once:
  * a crash between confirm and commit publishes that event again.
  */
 export class OutboxRelay {
@@ -120,7 +120,7 @@ export class OutboxRelay {
     const results = await Promise.allSettled(
       rows.map((row) =>
         this.options.broker.publish(this.exchange, row.routingKey, Buffer.from(JSON.stringify(row.payload)), {
-          mandatory: true,
+          mandatory: EVENTS_THAT_MUST_BE_ROUTED.has(row.routingKey as OrderEventType),
           persistent: true,
           messageId: row.id,
           type: row.routingKey,
