@@ -34,18 +34,15 @@ export function assertTransition(order: Order, to: OrderStatus): void {
 
 /** Records a new order (status PENDING) and its order.created event. */
 export async function recordNewOrder(tx: OrderTx, order: Order): Promise<void> {
-  await tx.insertOrder(order);
-  await tx.insertEvent(orderEvent(order, null, null, order.createdAt));
+  await tx.insertOrder(order, orderEvent(order, null, null, order.createdAt));
 }
 
 /** Moves a locked order to `to`, or throws 409 INVALID_STATE; returns the order as it now is. */
 export async function transition(tx: OrderTx, order: Order, to: OrderStatus, reason: string | null = null): Promise<Order> {
   assertTransition(order, to);
   const at = new Date();
-  await tx.updateStatus(order, to, at);
   const entry = { status: to, at, reason };
-  await tx.appendHistory(order.id, entry);
   const moved: Order = { ...order, status: to, updatedAt: at, version: order.version + 1, history: [...order.history, entry] };
-  await tx.insertEvent(orderEvent(moved, order.status, reason, at));
+  await tx.recordTransition(order, entry, orderEvent(moved, order.status, reason, at));
   return moved;
 }

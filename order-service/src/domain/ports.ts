@@ -9,13 +9,14 @@ export interface OrderTx {
   lockOrder(id: string): Promise<Order | undefined>;
   /** Unpaid orders placed before `cutoff`, locked; rows another transaction holds are skipped, not awaited. */
   lockUnpaidPlacedBefore(cutoff: Date, limit: number): Promise<Order[]>;
-  /** The order row, its items and its history so far. */
-  insertOrder(order: Order): Promise<void>;
-  /** Moves the status; fails if the order changed since `order` was read (version check). */
-  updateStatus(order: Order, status: OrderStatus, at: Date): Promise<void>;
-  appendHistory(orderId: string, entry: HistoryEntry): Promise<void>;
+  /** The order row, its items, its history so far and its first event, together. */
+  insertOrder(order: Order, event: OutboxEvent): Promise<void>;
+  /**
+   * Moves the status, appends the history entry and writes the event, together; fails if the
+   * order changed since `order` was read (version check).
+   */
+  recordTransition(order: Order, entry: HistoryEntry, event: OutboxEvent): Promise<void>;
   insertPayment(orderId: string, payment: Payment): Promise<void>;
-  insertEvent(event: OutboxEvent): Promise<void>;
   /**
    * Takes the key for this request; resolves undefined when it is ours. When another request holds
    * it, waits until that one commits or rolls back, then resolves its record (or takes the key).
