@@ -8,6 +8,12 @@ cd "$(dirname "$0")/.."
 STACK_WAS_UP=""
 [ -f .local/run/user-service.pid ] && kill -0 "$(cat .local/run/user-service.pid)" 2>/dev/null && STACK_WAS_UP=1
 if [ -z "$STACK_WAS_UP" ]; then
+  # A fresh products database each run: FerretDB (the MongoDB stand-in here) scans collections
+  # rather than use their indexes, so data left by earlier runs would slow later ones down.
+  export LOCAL_PRODUCTS_DATABASE=products_bench
+  node -e 'const { MongoClient } = require("mongodb");
+    MongoClient.connect(process.argv[1]).then(async (c) => { await c.db("products_bench").dropDatabase(); await c.close(); })' \
+    "${MONGODB_URL:-mongodb://127.0.0.1:27017}" 2>/dev/null || true
   # Request logs at info would measure the logger; warn keeps errors visible.
   LOG_LEVEL="${LOG_LEVEL:-warn}" bash scripts/local-up.sh
   trap 'bash scripts/local-down.sh' EXIT

@@ -6,6 +6,7 @@
 #   scripts/local-up.sh            # build, start what is not running, print the URLs
 #   scripts/local-down.sh          # stop the services (the servers they use stay up)
 #
+# LOCAL_PRODUCTS_DATABASE names product-service's MongoDB database (default products).
 # Honours ADMIN_EMAIL, ADMIN_PASSWORD, INTERNAL_API_TOKEN, JWT_SECRET and LOG_LEVEL from the
 # environment; defaults are generated once per machine and kept in
 # ~/.cache/ecommerce-platform/local-stack.env, because the databases they guard are the machine's
@@ -92,7 +93,7 @@ start_service user-service 3001 4001 \
   DATABASE_URL="$PG_BASE/users" JWT_SECRET="$JWT_SECRET" INTERNAL_API_TOKEN="$INTERNAL_API_TOKEN" \
   ADMIN_EMAIL="$ADMIN_EMAIL" ADMIN_PASSWORD="$ADMIN_PASSWORD"
 start_service product-service 3002 4002 \
-  MONGODB_URL="${MONGODB_URL%/}/products" USER_SERVICE_URL=http://127.0.0.1:4001 INTERNAL_API_TOKEN="$INTERNAL_API_TOKEN"
+  MONGODB_URL="${MONGODB_URL%/}/${LOCAL_PRODUCTS_DATABASE:-products}" USER_SERVICE_URL=http://127.0.0.1:4001 INTERNAL_API_TOKEN="$INTERNAL_API_TOKEN"
 start_service order-service 3003 4003 \
   DATABASE_URL="$PG_BASE/orders" RABBITMQ_URL="$AMQP_URL" USER_SERVICE_URL=http://127.0.0.1:4001 \
   PRODUCT_SERVICE_URL=http://127.0.0.1:4002 INTERNAL_API_TOKEN="$INTERNAL_API_TOKEN" \

@@ -20,9 +20,8 @@ class PostgresOrderTx implements OrderTx {
 
   private query = (sql: string, params?: unknown[]) => this.m.query(sql, params) as Promise<unknown[]>;
 
-  async lockOrder(id: string): Promise<Order | undefined> {
-    const rows = (await this.query('SELECT * FROM orders WHERE id = $1 FOR UPDATE', [id])) as OrderRow[];
-    return (await hydrateOrders(this.query, rows))[0];
+  lockOrder(id: string): Promise<Order | undefined> {
+    return loadOrder(this.query, id, true);
   }
 
   async lockUnpaidPlacedBefore(cutoff: Date, limit: number): Promise<Order[]> {
