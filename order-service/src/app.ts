@@ -80,12 +80,7 @@ export function createOrderServiceApp(deps: OrderServiceDeps): OrderServiceApp {
     lifecycle: deps.lifecycle,
     metrics,
     isStarted,
-    readiness: {
-      postgres: () => deps.dataSource.query('SELECT 1'),
-      migrations: () => {
-        if (!isStarted()) throw new Error('still starting');
-      },
-    },
+    readiness: { postgres: () => deps.dataSource.query('SELECT 1') },
     // Orders are taken while RabbitMQ is away (events wait in the outbox), so a broker outage
     // shows as 'degraded' instead of pulling every replica out of the Service.
     informational: { rabbitmq: () => deps.broker.assertConnected() },

@@ -271,3 +271,31 @@ describe('informational readiness checks', () => {
     }
   });
 });
+
+describe('a service that is still starting', () => {
+  it('is unready and answers 503 on every route but health until isStarted turns true', async () => {
+    const { logger } = captureLogger('kit-test');
+    let started = false;
+    const router = new Router();
+    router.get('/api/ping', (ctx) => { ctx.body = { pong: true }; });
+    const apps = createHttpApps({
+      service: 'kit-test', logger, lifecycle: new Lifecycle(logger),
+      isStarted: () => started, readiness: { database: () => undefined }, publicRoutes: [router],
+    });
+    const server = await startTestServer(apps.publicApp);
+    try {
+      const early = await http.get(`${server.url}/readyz`);
+      expect(early.status).toBe(503);
+      expect(early.data.checks).toEqual({ started: 'failing', database: 'ok' });
+      const api = await http.get(`${server.url}/api/ping`);
+      expect(api.status).toBe(503);
+      expect(api.headers['retry-after']).toBe('2');
+      expect((await http.get(`${server.url}/healthz`)).status).toBe(200);
+      started = true;
+      expect((await http.get(`${server.url}/readyz`)).data.checks).toEqual({ started: 'ok', database: 'ok' });
+      expect((await http.get(`${server.url}/api/ping`)).data).toEqual({ pong: true });
+    } finally {
+      await server.close(100);
+    }
+  });
+});

@@ -55,13 +55,8 @@ export function createUserServiceApp(deps: UserServiceDeps): UserServiceApp {
     logger,
     lifecycle: deps.lifecycle,
     isStarted,
-    readiness: {
-      // Not ready (so no traffic is routed here) until migrations and the first admin are done.
-      startUp: () => {
-        if (!isStarted()) throw new Error('still starting');
-      },
-      postgres: () => dataSource.query('SELECT 1'),
-    },
+    // Not ready (so no traffic is routed here) until migrations and the first admin are done.
+    readiness: { postgres: () => dataSource.query('SELECT 1') },
     publicRoutes: publicRouters,
     internalRoutes: [internalRoutes(sessions)],
     internalToken: deps.config.INTERNAL_API_TOKEN,

@@ -95,7 +95,7 @@ describe('the app before it has started', () => {
       expect((await http.get(`${server.url}/healthz`)).status).toBe(200);
       const ready = await http.get(`${server.url}/readyz`);
       expect(ready.status).toBe(503);
-      expect(ready.data.checks).toEqual({ startUp: 'failing', postgres: 'ok' });
+      expect(ready.data.checks).toEqual({ started: 'failing', postgres: 'ok' });
     } finally {
       await server.close(100);
     }

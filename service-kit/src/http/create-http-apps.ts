@@ -35,8 +35,9 @@ export interface HttpAppsOptions {
   /** Largest accepted JSON body; larger gets 413. */
   bodyLimit?: string;
   /**
-   * False until the service's dependencies are connected; until then every route but the health
-   * endpoints answers 503, so a request that slips past readiness never meets a half-started service.
+   * False until the service's start-up (connections, migrations, indexes…) is done; until then
+   * /readyz reports `started: failing` and every other route answers 503, so a request that slips
+   * past readiness never meets a half-started service.
    */
   isStarted?: () => boolean;
 }
@@ -49,11 +50,19 @@ export interface HttpApps {
 
 const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
-
 function startupGate(isStarted: () => boolean): Middleware {
   return function waitForStartup(ctx, next) {
     if (isStarted() || QUIET_PATHS.has(ctx.path)) return next();
     throw new AppError(503, 'SERVICE_UNAVAILABLE', 'The service is starting, try again shortly', { headers: { 'Retry-After': '2' } });
+  };
+}
+
+function startedCheck(isStarted: HttpAppsOptions['isStarted']): Record<string, ReadinessCheck> {
+  if (!isStarted) return {};
+  return {
+    started: () => {
+      if (!isStarted()) throw new Error('still starting');
+    },
   };
 }
 
@@ -95,7 +104,7 @@ export function createHttpApps(options: HttpAppsOptions): HttpApps {
   const publicApp = baseApp(options, metrics);
   const health = healthRouter({
     lifecycle: options.lifecycle,
-    checks: options.readiness ?? {},
+    checks: { ...startedCheck(options.isStarted), ...options.readiness },
     informational: options.informational,
     metrics,
     logger: options.logger,
