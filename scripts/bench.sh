@@ -4,10 +4,9 @@
 #                              updates bench/RESULTS.md and bench/results/
 #   scripts/bench.sh --quick   a few seconds, to keep the harness working (the test command runs it)
 set -euo pipefail
-cd "$(dirname "$0")/.."
-STACK_WAS_UP=""
-[ -f .local/run/user-service.pid ] && kill -0 "$(cat .local/run/user-service.pid)" 2>/dev/null && STACK_WAS_UP=1
-if [ -z "$STACK_WAS_UP" ]; then
+source "$(dirname "$0")/lib/provision.sh"
+cd "$REPO_ROOT"
+if ! local_stack_running; then
   # A fresh products database each run: FerretDB (the MongoDB stand-in here) scans collections
   # rather than use their indexes, so data left by earlier runs would slow later ones down.
   export LOCAL_PRODUCTS_DATABASE=products_bench
@@ -15,7 +14,7 @@ if [ -z "$STACK_WAS_UP" ]; then
     MongoClient.connect(process.argv[1]).then(async (c) => { await c.db("products_bench").dropDatabase(); await c.close(); })' \
     "${MONGODB_URL:-mongodb://127.0.0.1:27017}" 2>/dev/null || true
   # Request logs at info would measure the logger; warn keeps errors visible.
-  LOG_LEVEL="${LOG_LEVEL:-warn}" bash scripts/local-up.sh
   trap 'bash scripts/local-down.sh' EXIT
+  LOG_LEVEL="${LOG_LEVEL:-warn}" bash scripts/local-up.sh
 fi
 node bench/bench.js "$@"

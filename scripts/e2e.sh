@@ -3,12 +3,11 @@
 # (every assertion must pass), writes JUnit and JSON reports to .local/reports/, and stops the stack
 # (unless it was already running).
 set -euo pipefail
-cd "$(dirname "$0")/.."
-STACK_WAS_UP=""
-[ -f .local/run/user-service.pid ] && kill -0 "$(cat .local/run/user-service.pid)" 2>/dev/null && STACK_WAS_UP=1
+source "$(dirname "$0")/lib/provision.sh"
+cd "$REPO_ROOT"
 
+local_stack_running || trap 'bash scripts/local-down.sh' EXIT
 SKIP_BUILD="${SKIP_BUILD:-}" bash scripts/local-up.sh
-[ -n "$STACK_WAS_UP" ] || trap 'bash scripts/local-down.sh' EXIT
 
 admin_password="${ADMIN_PASSWORD:-$(grep -E '^ADMIN_PASSWORD=' .local/stack.env | tail -1 | cut -d= -f2-)}"
 admin_email="${ADMIN_EMAIL:-$(grep -E '^ADMIN_EMAIL=' .local/stack.env | tail -1 | cut -d= -f2-)}"

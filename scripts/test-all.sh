@@ -30,10 +30,8 @@ fi
 
 log "end to end: the local stack, the whole API collection replayed with newman"
 node api-collection/build-collection.js --check
-stack_was_up=""
-[ -f .local/run/user-service.pid ] && kill -0 "$(cat .local/run/user-service.pid)" 2>/dev/null && stack_was_up=1
+local_stack_running || trap 'bash scripts/local-down.sh' EXIT
 SKIP_BUILD=1 bash scripts/local-up.sh
-[ -n "$stack_was_up" ] || trap 'bash scripts/local-down.sh' EXIT
 SKIP_BUILD=1 bash scripts/e2e.sh
 
 log "benchmark harness (quick mode: keeps it working; figures come from scripts/bench.sh)"

@@ -3,19 +3,9 @@
 // CONFIRMED is taken from the order.confirmed event (bound to a queue of the bench's own).
 const { randomUUID } = require('node:crypto');
 const amqp = require('amqplib');
-const { percentile } = require('./stats');
+const { closedLoop, percentile } = require('./stats');
 
 const address = { name: 'Bench Buyer', line1: '1 Load Lane', city: 'Berlin', postalCode: '10115', country: 'DE' };
-
-async function forEachConcurrently(items, concurrency, fn) {
-  let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      await fn(items[i], i);
-    }
-  }));
-}
 
 async function orderPipeline({ http, urls, rabbitUrl, customers, productIds, count, concurrency, timeoutMs }) {
   const connection = await amqp.connect(rabbitUrl);
@@ -35,8 +25,9 @@ async function orderPipeline({ http, urls, rabbitUrl, customers, productIds, cou
 
   const started = performance.now();
   // Orders spread over a catalog, as in a shop; one product for all would measure one document's lock.
-  const jobs = Array.from({ length: count }, (_, i) => ({ authorization: customers[i % customers.length], productId: productIds[i % productIds.length] }));
-  await forEachConcurrently(jobs, concurrency, async ({ authorization, productId }) => {
+  await closedLoop({ concurrency, count, worker: async (i) => {
+    const authorization = customers[i % customers.length];
+    const productId = productIds[i % productIds.length];
     const created = await http.post(`${urls.orders}/api/orders`, { items: [{ productId, quantity: 1 }], shippingAddress: address }, { headers: { Authorization: authorization } });
     if (created.status !== 201) throw new Error(`create order: ${created.status} ${JSON.stringify(created.data)}`);
     const id = created.data.id;
@@ -44,7 +35,7 @@ async function orderPipeline({ http, urls, rabbitUrl, customers, productIds, cou
     const paid = await http.post(`${urls.orders}/api/orders/${id}/pay`, { paymentMethod: { type: 'card', token: 'tok_visa' } }, { headers: { Authorization: authorization } });
     if (paid.status !== 200) throw new Error(`pay order: ${paid.status} ${JSON.stringify(paid.data)}`);
     paidAt.set(id, performance.now());
-  });
+  } });
   const timer = setTimeout(() => resolveAll(), timeoutMs);
   await allConfirmed;
   clearTimeout(timer);

@@ -148,6 +148,12 @@ YAML
   fi
 }
 
+# True while the services of scripts/local-up.sh run; callers that find them running leave them be.
+local_stack_running() {
+  local pid
+  pid="$(cat "$REPO_ROOT/.local/run/user-service.pid" 2>/dev/null)" && kill -0 "$pid" 2>/dev/null
+}
+
 ensure_shellcheck() {
   command -v shellcheck >/dev/null || apt_install shellcheck
 }

@@ -1,7 +1,7 @@
 import Koa from 'koa';
 import Router from '@koa/router';
 import axios from 'axios';
-import { Lifecycle, UserAuthenticator, createHttpApps, createServiceClient } from '../src';
+import { Lifecycle, UserAuthenticator, createHttpApps, createServiceClient, requireRole } from '../src';
 import { silentLogger, startTestServer } from '../src/testing';
 
 const http = axios.create({ validateStatus: () => true });
@@ -34,7 +34,7 @@ async function fakeUserService() {
 function protectedApp(auth: UserAuthenticator) {
   const router = new Router();
   router.get('/api/me', auth.authenticate, (ctx) => { ctx.body = ctx.state.user; });
-  router.get('/api/admin', auth.authenticate, auth.requireRole('admin'), (ctx) => { ctx.body = { ok: true }; });
+  router.get('/api/admin', auth.authenticate, requireRole('admin'), (ctx) => { ctx.body = { ok: true }; });
   const logger = silentLogger();
   return createHttpApps({ service: 'auth-test', logger, lifecycle: new Lifecycle(logger), publicRoutes: [router] }).publicApp;
 }

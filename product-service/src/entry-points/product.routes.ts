@@ -1,4 +1,4 @@
-import { ApiRouter, type UserAuthenticator } from '@ecommerce/service-kit';
+import { ApiRouter, requireRole, type UserAuthenticator } from '@ecommerce/service-kit';
 import type { Catalog } from '../domain/catalog';
 import type { DomainMetrics } from '../metrics';
 import {
@@ -19,7 +19,7 @@ const missing = { 404: { description: 'No such product, or a malformed id (NOT_F
 
 export function productRoutes(deps: { catalog: Catalog; auth: UserAuthenticator; metrics: DomainMetrics }): ApiRouter {
   const { catalog, auth, metrics } = deps;
-  const admin = [auth.authenticate, auth.requireRole('admin')];
+  const admin = [auth.authenticate, requireRole('admin')];
   const api = new ApiRouter();
 
   // Declared before /:id so the literal path is never read as an id.

@@ -85,11 +85,6 @@ export class UserAuthenticator {
     return next();
   };
 
-  /** Koa middleware for routes only some roles may use; runs after authenticate. */
-  requireRole(...roles: Role[]): Middleware {
-    return requireRole(...roles);
-  }
-
   async verify(authorizationHeader: string | undefined): Promise<AuthenticatedUser> {
     const token = bearerToken(authorizationHeader);
     const key = createHash('sha256').update(token).digest('base64url');

@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import { ApiRouter, AppError, currentUser, type UserAuthenticator } from '@ecommerce/service-kit';
+import { ApiRouter, AppError, currentUser, requireRole, type UserAuthenticator } from '@ecommerce/service-kit';
 import type { Actor } from '../../domain/order';
 import { toOrderResource } from '../../domain/order-resource';
 import type { OrderDeps } from '../../domain/ports';
@@ -43,7 +43,7 @@ const common = { 400: failure('Invalid request (VALIDATION_FAILED)'), 401: failu
 export function orderRoutes(deps: OrderDeps, auth: UserAuthenticator): ApiRouter {
   const api = new ApiRouter();
   const user = [auth.authenticate];
-  const admin = [auth.authenticate, auth.requireRole('admin')];
+  const admin = [auth.authenticate, requireRole('admin')];
   const tags = ['orders'];
 
   api.route({
