@@ -32,6 +32,8 @@ export class Stack {
   private cleanups: (() => Promise<unknown>)[] = [];
   private env = new Map<string, Record<string, string>>();
   adminAuthorization = '';
+  /** The RabbitMQ vhost of this stack (set by start). */
+  rabbitUrl = '';
   /** Set to route the worker's product-service calls elsewhere (e.g. through a fault proxy). */
   productUrlForWorker?: string;
 
@@ -74,8 +76,6 @@ export class Stack {
     if (login.status !== 200) throw new Error(`admin login failed: ${login.status} ${JSON.stringify(login.data)}`);
     this.adminAuthorization = `Bearer ${login.data.accessToken}`;
   }
-
-  rabbitUrl = '';
 
   async startWorker(): Promise<void> {
     this.env.set('integration-service', {
