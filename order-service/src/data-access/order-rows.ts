@@ -59,13 +59,11 @@ const childrenOf = (orderIds: string) => `
   SELECT 'payment', row_number() OVER (ORDER BY order_id, created_at, id), to_jsonb(c)
     FROM payments c WHERE order_id IN ${orderIds}`;
 
-const oneOrderSql = (lock: string) => `
-  WITH o AS (SELECT * FROM orders WHERE id = $1 ${lock})
+const ONE_ORDER_SQL = `
+  WITH o AS (SELECT * FROM orders WHERE id = $1)
   SELECT 'order' AS kind, 0::bigint AS seq, to_jsonb(o) AS row FROM o
   UNION ALL ${childrenOf('(SELECT id FROM o)')}
   ORDER BY kind, seq`;
-const ONE_ORDER_SQL = oneOrderSql('');
-const ONE_ORDER_FOR_UPDATE_SQL = oneOrderSql('FOR UPDATE');
 
 type Tagged = { kind: 'order' | 'item' | 'history' | 'payment'; row: Record<string, unknown> };
 
@@ -73,11 +71,12 @@ type Tagged = { kind: 'order' | 'item' | 'history' | 'payment'; row: Record<stri
 const asDate = (value: unknown): Date => new Date(value as string);
 
 /**
- * One order with everything it holds, in a single round trip (GET /api/orders/:id); with `lock`,
- * its row stays locked until the caller's transaction ends.
+ * One order with everything it holds, in a single round trip. Not for taking a row lock: a
+ * statement that waits for the lock sees the new order row but its items, history and payments
+ * from the snapshot taken before the wait.
  */
-export async function loadOrder(query: Query, id: string, lock = false): Promise<Order | undefined> {
-  const tagged = (await query(lock ? ONE_ORDER_FOR_UPDATE_SQL : ONE_ORDER_SQL, [id])) as Tagged[];
+export async function loadOrder(query: Query, id: string): Promise<Order | undefined> {
+  const tagged = (await query(ONE_ORDER_SQL, [id])) as Tagged[];
   const [order] = tagged.filter((t) => t.kind === 'order').map((t) => t.row);
   if (!order) return undefined;
   const row = { ...order, created_at: asDate(order.created_at), updated_at: asDate(order.updated_at) } as unknown as OrderRow;

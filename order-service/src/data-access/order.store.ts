@@ -20,8 +20,10 @@ class PostgresOrderTx implements OrderTx {
 
   private query = (sql: string, params?: unknown[]) => this.m.query(sql, params) as Promise<unknown[]>;
 
-  lockOrder(id: string): Promise<Order | undefined> {
-    return loadOrder(this.query, id, true);
+  async lockOrder(id: string): Promise<Order | undefined> {
+    // Lock first, then read in a new statement: only that one sees what the lock holder committed.
+    const locked = await this.query('SELECT 1 FROM orders WHERE id = $1 FOR UPDATE', [id]);
+    return locked.length ? loadOrder(this.query, id) : undefined;
   }
 
   async lockUnpaidPlacedBefore(cutoff: Date, limit: number): Promise<Order[]> {

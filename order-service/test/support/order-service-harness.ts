@@ -33,6 +33,8 @@ export interface HarnessOptions {
   exchange?: string;
   productServiceUrl?: string;
   logger?: Logger;
+  /** Instead of the built-in simulated gateway (e.g. a slow one, to widen a race). */
+  paymentGateway?: OrderServiceDeps['paymentGateway'];
 }
 
 /**
@@ -78,6 +80,7 @@ export async function startOrderService(options: HarnessOptions) {
     broker,
     relay: { exchange, pollIntervalMs: 50, maxIdleMs: 500, retryBaseMs: 200, retryMaxMs: 1000 },
     sweepIntervalMs: options.sweepIntervalMs ?? 60_000,
+    paymentGateway: options.paymentGateway,
   };
   const service: OrderServiceApp = createOrderServiceApp(deps);
   const publicServer = await startTestServer(service.publicApp);

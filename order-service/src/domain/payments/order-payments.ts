@@ -28,8 +28,17 @@ export async function chargeOrder(
   token: string,
 ): Promise<{ order: Order; declined?: DeclineReason }> {
   const id = randomUUID();
+  // Keyed by order and attempt, not by this row: if the transaction rolls back after the gateway
+  // charged (commit failed, connection lost), the retry presents the same key and is not charged twice.
+  const attempt = order.payments.filter((p) => p.kind === 'charge').length + 1;
   const result = await callGateway(() =>
-    gateway.charge({ amount: order.total, currency: order.currency, token, idempotencyKey: id, description: `order ${order.id}` }),
+    gateway.charge({
+      amount: order.total,
+      currency: order.currency,
+      token,
+      idempotencyKey: `charge-${order.id}-${attempt}`,
+      description: `order ${order.id}`,
+    }),
   );
   const declined = result.status === 'declined' ? result.reason : undefined;
   const payment: Payment = {

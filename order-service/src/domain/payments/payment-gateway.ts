@@ -31,8 +31,3 @@ export interface RefundRequest {
 export interface RefundResult {
   reference: string;
 }
-
-/** Thrown when the processor cannot give an answer (timeout, outage); nothing was charged. */
-export class PaymentGatewayUnavailableError extends Error {
-  override readonly name = 'PaymentGatewayUnavailableError';
-}
