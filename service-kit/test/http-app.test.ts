@@ -206,6 +206,13 @@ describe('the Koa app factory', () => {
     expect(right.status).toBe(200);
   });
 
+  it('guards the internal port whatever the case of the path', async () => {
+    for (const path of ['/INTERNAL/echo', '/Internal/echo', '/internal/ECHO', '/other']) {
+      const res = await http.get(`${internal.url}${path}`);
+      expect(res.status).toBe(401);
+    }
+  });
+
   it('serves nothing but /internal on the internal port', async () => {
     const res = await http.get(`${internal.url}/api/things/6f1c1f55-7d8e-4a53-9a53-8a4b6f0e0c11`, {
       headers: { 'X-Internal-Token': INTERNAL_TOKEN },

@@ -123,8 +123,9 @@ export function createHttpApps(options: HttpAppsOptions): HttpApps {
   const internalRoutes = options.internalRoutes ?? [];
   if (internalRoutes.length) {
     if (!options.internalToken) throw new Error('internalToken is required when internal routes are served');
-    const guard = requireInternalToken(options.internalToken);
-    internalApp.use((ctx, next) => (ctx.path.startsWith('/internal/') ? guard(ctx, next) : next()));
+    // Every request, whatever its path: the router matches paths case-insensitively, so a guard
+    // keyed on the path prefix would let /INTERNAL/... through.
+    internalApp.use(requireInternalToken(options.internalToken));
     mount(internalApp, internalRoutes.map(routerOf));
   }
   return { publicApp, internalApp, metrics };
