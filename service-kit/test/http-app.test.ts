@@ -306,3 +306,19 @@ describe('a service that is still starting', () => {
     }
   });
 });
+
+describe('logging a database error', () => {
+  it('keeps the message and the SQL but not the bound values or the failing row', () => {
+    const { logger, lines } = captureLogger('kit-test');
+    const err = Object.assign(new Error('duplicate key value violates unique constraint "users_email_key"'), {
+      query: 'INSERT INTO users (email, password_hash) VALUES ($1, $2)',
+      parameters: ['ada@example.com', '$argon2id$v=19$secret-hash'],
+      detail: 'Failing row contains (ada@example.com, $argon2id$v=19$secret-hash).',
+      driverError: { detail: 'Failing row contains (ada@example.com, $argon2id$v=19$secret-hash).' },
+    });
+    logger.error({ err }, 'insert failed');
+    const [line] = lines();
+    expect(JSON.stringify(line)).not.toContain('secret-hash');
+    expect(line.err).toMatchObject({ message: expect.stringContaining('duplicate key'), query: expect.stringContaining('INSERT INTO users') });
+  });
+});

@@ -23,6 +23,16 @@ export const REDACTED_PATHS = [
   'config.headers',
 ];
 
+/** Fields of database errors that carry row data or bound values (a password hash, an email…). */
+const DATA_BEARING_ERROR_FIELDS = ['parameters', 'detail', 'driverError', 'where'];
+
+/** pino's error serializer, minus what would put stored data into the log. */
+function serializeError(err: Error): Record<string, unknown> {
+  const out = pino.stdSerializers.err(err) as unknown as Record<string, unknown>;
+  for (const field of DATA_BEARING_ERROR_FIELDS) delete out[field];
+  return out;
+}
+
 export interface LoggerOptions {
   service: string;
   level?: string;
@@ -39,6 +49,7 @@ export function createLogger({ service, level = 'info', destination }: LoggerOpt
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      serializers: { err: serializeError },
       mixin: () => {
         const requestId = currentRequestId();
         return requestId ? { requestId } : {};

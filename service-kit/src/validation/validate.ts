@@ -26,6 +26,9 @@ export const schemas = {
     page: z.coerce.number().int().min(1).default(1),
     limit: z.coerce.number().int().min(1).max(100).default(20),
   }),
+  /** A list response: `{items, page, limit, total}` of the given item. */
+  page: <T extends z.ZodType>(item: T) =>
+    z.object({ items: z.array(item), page: z.number().int(), limit: z.number().int(), total: z.number().int() }),
   uuid: z.uuid(),
   /** An ISO 4217 code: three capital letters. */
   currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR'),
