@@ -17,7 +17,7 @@ module.exports = folder('Negative cases', 'Each status code the contract promise
     body: { email: { $gt: '' }, password: { $ne: null } },
     tests: [...fails(400, errorCode('VALIDATION_FAILED'))],
   }),
-  request('400: malformed JSON', 'POST', `${U}/login`, { body: '{"email": "x@example.com",', tests: fails(400) }),
+  request('400: malformed JSON', 'POST', `${U}/login`, { body: '{"email": "x@example.com",', tests: fails(400, errorCode('MALFORMED_JSON')) }),
   request('401: no token', 'GET', `${U}/me`, { tests: fails(401, errorCode('UNAUTHENTICATED')) }),
   request('401: a tampered token', 'GET', `${O}`, {
     pre: ["const t = pm.collectionVariables.get('customerToken'); pm.collectionVariables.set('tamperedToken', t.slice(0, -3) + (t.endsWith('abc') ? 'xyz' : 'abc'));"],
@@ -35,7 +35,7 @@ module.exports = folder('Negative cases', 'Each status code the contract promise
     tests: fails(403, errorCode('FORBIDDEN')),
   }),
   request('404: another customer\'s order', 'GET', `${O}/{{orderId}}`, { auth: 'other', tests: fails(404, errorCode('NOT_FOUND')) }),
-  request('404: paying another customer\'s order', 'POST', `${O}/{{orderId}}/pay`, { auth: 'other', body: card('tok_visa'), tests: fails(404) }),
+  request('404: paying another customer\'s order', 'POST', `${O}/{{orderId}}/pay`, { auth: 'other', body: card('tok_visa'), tests: fails(404, errorCode('NOT_FOUND')) }),
   request('404: a malformed product id', 'GET', `${P}/not-an-id`, { tests: fails(404, errorCode('NOT_FOUND')) }),
   request('409: an email already taken (any case)', 'POST', `${U}/register`, {
     body: { email: 'CUSTOMER-{{runId}}@Example.com', password: 'correct-horse-battery', name: 'Dup' },
