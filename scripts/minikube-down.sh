@@ -17,7 +17,7 @@ for arg in "$@"; do
   case "$arg" in
     --purge) PURGE=1 ;;
     --delete-cluster) DELETE_CLUSTER=1 ;;
-    -h | --help) sed -n '2,7p' "$0"; exit 0 ;;
+    -h | --help) sed -n '3,8p' "$0"; exit 0 ;;
     *) echo "unknown argument: $arg (see --help)" >&2; exit 2 ;;
   esac
 done

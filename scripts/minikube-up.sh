@@ -24,6 +24,9 @@ CPUS="${CPUS:-4}"
 MEMORY="${MEMORY:-7000}"
 HELM_TIMEOUT="${HELM_TIMEOUT:-10m}"
 SERVICES=(user-service product-service order-service integration-service)
+# Everything the images are built from (the Dockerfiles' COPY sources and what filters them):
+# a change to any of these gets a new image tag.
+BUILD_INPUTS=(service-kit "${SERVICES[@]}" package.json package-lock.json tsconfig.base.json .dockerignore)
 
 step "checking prerequisites"
 # (No associative arrays: macOS ships bash 3.2.)
@@ -69,10 +72,10 @@ image_tag() {
   local commit changes
   commit="$(git rev-parse --short HEAD 2>/dev/null || echo local)"
   # Uncommitted changes in the build context get their own tag, so the pods pick them up.
-  changes="$({ git diff HEAD -- service-kit "${SERVICES[@]}" package.json package-lock.json 2>/dev/null
-    git ls-files -o --exclude-standard -- service-kit "${SERVICES[@]}" 2>/dev/null |
+  changes="$({ git diff HEAD -- "${BUILD_INPUTS[@]}" 2>/dev/null
+    git ls-files -o --exclude-standard -- "${BUILD_INPUTS[@]}" 2>/dev/null |
       while IFS= read -r f; do cat "$f"; done; } | sha256 | cut -c1-8)"
-  if [ -z "$(git status --porcelain -- service-kit "${SERVICES[@]}" package.json package-lock.json 2>/dev/null)" ]; then
+  if [ -z "$(git status --porcelain -- "${BUILD_INPUTS[@]}" 2>/dev/null)" ]; then
     echo "$APP_VERSION-$commit"
   else
     echo "$APP_VERSION-$commit-dirty-$changes"
@@ -83,6 +86,15 @@ TAG="${IMAGE_TAG:-$(image_tag)}"
 step "building the images inside Minikube's Docker (tag $TAG)"
 if [ "${SKIP_BUILD:-}" = 1 ]; then
   info "SKIP_BUILD=1: using the images already built"
+  # An image that was never built would leave the pods in ImagePullBackOff and helm --wait
+  # hanging until its timeout: check first.
+  images="$(minikube -p "$PROFILE" image ls)"
+  absent=()
+  for svc in "${SERVICES[@]}"; do
+    grep -qxF -e "ecommerce/$svc:$TAG" -e "docker.io/ecommerce/$svc:$TAG" <<<"$images" || absent+=("ecommerce/$svc:$TAG")
+  done
+  [ "${#absent[@]}" -eq 0 ] ||
+    die "SKIP_BUILD=1, but Minikube has no ${absent[*]}: run without SKIP_BUILD, or set IMAGE_TAG to a tag that was built"
 else
   # Point the docker CLI at the Docker daemon inside the Minikube node: images built there are
   # what the cluster runs (pullPolicy IfNotPresent), with no registry in between.

@@ -41,9 +41,15 @@ case "$1" in
   delete) rm -f "$state/running" "$state/profile" ;;
   docker-env) [[ " $* " == *" --unset "* ]] && echo 'unset DOCKER_HOST' || echo 'export DOCKER_HOST=tcp://192.0.2.1:2376' ;;
   ip) echo 192.0.2.1 ;;
+  image) [ "$2" = ls ] && cat "$state/images" 2>/dev/null ;;
   profile) [ -f "$state/profile" ] && echo '{"valid":[{"Name":"ecommerce"}]}' || echo '{"valid":[]}' ;;
 esac
 [ "$1" = start ] && touch "$state/profile"
+exit 0
+EOF
+cat >>"$bin/docker" <<'EOF'
+# docker build -f <Dockerfile> -t <image> .: the image is then in Minikube (as `minikube image ls` names it)
+[ "$1" = build ] && echo "docker.io/$5" >>"$state/images"
 exit 0
 EOF
 cat >>"$bin/kubectl" <<'EOF'
@@ -119,6 +125,19 @@ if run scripts/minikube-up.sh; then ok "a second run completes"; else ko "the se
 expect_no_call "does not start Minikube again" '^minikube start'
 expect_call "upgrades the release again" 'upgrade --install ecommerce'
 
+# 3b. SKIP_BUILD=1 reuses the images built above, and refuses a tag that was never built (rather than
+# leaving helm --wait to time out on pods that cannot pull it).
+if SKIP_BUILD=1 run scripts/minikube-up.sh; then ok "SKIP_BUILD=1 with the built tag completes"; else ko "SKIP_BUILD=1 with the built tag failed"; cat "$scratch/out"; fi
+expect_no_call "SKIP_BUILD=1 builds nothing" '^docker build'
+expect_call "SKIP_BUILD=1 lists Minikube's images" '^minikube -p ecommerce image ls$'
+if SKIP_BUILD=1 IMAGE_TAG=never-built run scripts/minikube-up.sh; then
+  ko "SKIP_BUILD=1 with a tag that was never built succeeded"
+else
+  check "SKIP_BUILD=1 with a tag never built names the missing images" \
+    grep -q 'Minikube has no ecommerce/user-service:never-built ecommerce/product-service:never-built' "$scratch/out"
+  expect_no_call "and installs nothing" 'upgrade --install'
+fi
+
 # 4. Down: uninstall; --purge also deletes the kept Secrets and volumes; --delete-cluster the profile.
 if run scripts/minikube-down.sh; then ok "minikube-down.sh completes"; else ko "minikube-down.sh failed"; cat "$scratch/out"; fi
 expect_call "uninstalls the release" '^helm --kube-context ecommerce -n ecommerce uninstall ecommerce'
@@ -131,6 +150,9 @@ expect_call "--purge deletes the kept Secrets and volumes" 'delete secret,pvc -l
 expect_call "--delete-cluster deletes the profile" '^minikube delete -p ecommerce$'
 run scripts/minikube-down.sh --delete-cluster
 expect_no_call "deleting a deleted profile is skipped" '^minikube delete'
+run scripts/minikube-down.sh --help
+check "--help prints the usage from its first line" [ "$(head -1 "$scratch/out")" = "# Undoes scripts/minikube-up.sh, as far as asked:" ]
+check "--help prints the usage to its last line" [ "$(tail -1 "$scratch/out" | cut -c1-13)" = "# Idempotent:" ]
 if run scripts/minikube-down.sh --bogus; then ko "an unknown argument is accepted"; else ok "an unknown argument is refused"; fi
 
 [ "$failures" -eq 0 ] || { echo "  $failures failure(s)"; exit 1; }
