@@ -52,7 +52,7 @@ export function createOrderServiceApp(deps: OrderServiceDeps): OrderServiceApp {
   const metrics = createMetrics('order-service');
   const store = new PostgresOrderStore(deps.dataSource);
   const outbox = new OutboxRepository(deps.dataSource);
-  const orderMetrics = createOrderMetrics(metrics, { outbox, store, logger });
+  const orderMetrics = createOrderMetrics(metrics, { outbox, logger });
   const client = (baseURL: string) => createServiceClient({ baseURL, internalToken: config.INTERNAL_API_TOKEN, userAgent: 'order-service', timeoutMs: 5000 });
   const auth = new UserAuthenticator({ userService: client(config.USER_SERVICE_URL), logger });
   const domain: OrderDeps = {

@@ -1,7 +1,17 @@
+import { SimulatedPaymentGateway } from '../src/domain/payments/simulated-payment-gateway';
 import { startOrderService, type OrderServiceHarness } from './support/order-service-harness';
 
+/** The simulated gateway, but a charge with this token cannot reach the processor. */
+const UNREACHABLE = 'tok_gatewayUnreachable';
+class UnreachableForOneToken extends SimulatedPaymentGateway {
+  override async charge(...args: Parameters<SimulatedPaymentGateway['charge']>) {
+    if (args[0].token === UNREACHABLE) throw new Error('connect ECONNREFUSED');
+    return super.charge(...args);
+  }
+}
+
 let h: OrderServiceHarness;
-beforeAll(async () => { h = await startOrderService({ name: 'pay' }); });
+beforeAll(async () => { h = await startOrderService({ name: 'pay', paymentGateway: new UnreachableForOneToken() }); });
 afterAll(() => h?.close());
 
 const cancel = (authorization: string, orderId: string) => h.cancel(authorization, orderId);
@@ -50,6 +60,18 @@ describe('POST /api/orders/:id/pay', () => {
       ['declined', 'insufficient_funds', 'ch_'],
       ['succeeded', null, 'ch_'],
     ]);
+  });
+
+  it('503 PAYMENT_GATEWAY_UNAVAILABLE when the charge fails, and the order is unchanged', async () => {
+    const { authorization } = h.customer();
+    const order = await h.pendingOrder(authorization);
+    const before = await read(authorization, order.id);
+    const res = await h.pay(authorization, order.id, UNREACHABLE);
+    expect(res.status).toBe(503);
+    expect(res.data.error.code).toBe('PAYMENT_GATEWAY_UNAVAILABLE');
+    const after = await read(authorization, order.id);
+    expect(after).toMatchObject({ status: 'PENDING', payments: [] });
+    expect(after).toEqual(before);
   });
 
   it.each(['PAID', 'CONFIRMED', 'SHIPPED', 'DELIVERED', 'CANCELLED', 'REFUNDED'])('409 INVALID_STATE when the order is %s', async (status) => {

@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Page } from '@ecommerce/service-kit';
-import type { HistoryEntry, Order, OrderStatus, Payment } from '../domain/order';
+import type { HistoryEntry, Order, Payment } from '../domain/order';
 import type { OutboxEvent } from '../domain/order-events';
 import type { IdempotencyRecord, OrderListQuery, OrderStore, OrderTx } from '../domain/ports';
 import { hydrateOrders, loadOrder, type OrderRow } from './order-rows';
@@ -161,12 +161,6 @@ export class PostgresOrderStore implements OrderStore {
 
   findIdempotencyRecord(userId: string, key: string): Promise<IdempotencyRecord | undefined> {
     return readIdempotencyRecord(this.query, userId, key);
-  }
-
-  /** For the orders_by_status gauge. */
-  async countByStatus(): Promise<Partial<Record<OrderStatus, number>>> {
-    const rows = (await this.query('SELECT status, count(*)::int AS n FROM orders GROUP BY status')) as { status: OrderStatus; n: number }[];
-    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
   }
 
   async deleteIdempotencyKeysBefore(cutoff: Date): Promise<number> {

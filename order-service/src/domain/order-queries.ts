@@ -1,17 +1,13 @@
 import { forbidden, type Page } from '@ecommerce/service-kit';
-import { visibleOrder, type Actor, type Order, type OrderStatus } from './order';
-import type { OrderStore } from './ports';
+import { visibleOrder, type Actor, type Order } from './order';
+import type { OrderListQuery, OrderStore } from './ports';
 
 export async function getOrder(store: OrderStore, actor: Actor, orderId: string): Promise<Order> {
   return visibleOrder(await store.findById(orderId), actor);
 }
 
 /** Customers list their own orders; admins list everyone's, optionally one user's. Newest first. */
-export async function listOrders(
-  store: OrderStore,
-  actor: Actor,
-  query: { userId?: string; status?: OrderStatus; page: number; limit: number },
-): Promise<Page<Order>> {
+export async function listOrders(store: OrderStore, actor: Actor, query: OrderListQuery): Promise<Page<Order>> {
   if (actor.role !== 'admin') {
     if (query.userId && query.userId !== actor.userId) throw forbidden("Only admins may list other users' orders");
     return store.list({ ...query, userId: actor.userId });

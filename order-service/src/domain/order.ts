@@ -1,4 +1,4 @@
-import { notFound } from '@ecommerce/service-kit';
+import { notFound, type AuthenticatedUser } from '@ecommerce/service-kit';
 
 export const ORDER_STATUSES = [
   'PENDING',
@@ -68,10 +68,7 @@ export interface Order {
 }
 
 /** Who is acting: a user as user-service vouches for them. */
-export interface Actor {
-  userId: string;
-  role: 'customer' | 'admin';
-}
+export type Actor = Pick<AuthenticatedUser, 'userId' | 'role'>;
 
 const isAdmin = (actor: Actor) => actor.role === 'admin';
 

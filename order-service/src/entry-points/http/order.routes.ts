@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import { ApiRouter, AppError, currentUser, requireRole, type UserAuthenticator } from '@ecommerce/service-kit';
+import { ApiRouter, badRequest, currentUser, requireRole, type UserAuthenticator } from '@ecommerce/service-kit';
 import type { Actor } from '../../domain/order';
 import { toOrderResource } from '../../domain/order-resource';
 import type { OrderDeps } from '../../domain/ports';
@@ -9,10 +9,10 @@ import { payOrder } from '../../domain/pay-order';
 import { cancelOrder } from '../../domain/cancel-order';
 import { fulfilOrder } from '../../domain/change-order-status';
 import {
-  IDEMPOTENCY_KEY,
   adminStatusBody,
   createOrderBody,
   createOrderHeaders,
+  idempotencyKey,
   listOrdersQuery,
   orderIdParams,
   orderPageResponse,
@@ -20,20 +20,14 @@ import {
   payOrderBody,
 } from './order.schemas';
 
-const actorOf = (ctx: Context): Actor => {
-  const { userId, role } = currentUser(ctx.state);
-  return { userId, role };
-};
+const actorOf = (ctx: Context): Actor => currentUser(ctx.state);
 
 function idempotencyKeyOf(ctx: Context): string | undefined {
-  const value = ctx.headers['idempotency-key'];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || !IDEMPOTENCY_KEY.test(value)) {
-    throw new AppError(400, 'VALIDATION_FAILED', 'The Idempotency-Key header is invalid', {
-      details: [{ field: 'Idempotency-Key', in: 'header', message: 'must be 1 to 255 printable ASCII characters' }],
-    });
+  const key = idempotencyKey.safeParse(ctx.headers['idempotency-key']);
+  if (!key.success) {
+    throw badRequest('The Idempotency-Key header is invalid', [{ field: 'Idempotency-Key', in: 'header', message: key.error.issues[0].message }]);
   }
-  return value;
+  return key.data;
 }
 
 const failure = (description: string) => ({ description });

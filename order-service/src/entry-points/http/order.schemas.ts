@@ -47,9 +47,9 @@ export const createOrderBody = z.object({
 });
 
 /** 1 to 255 printable ASCII characters, as the IETF Idempotency-Key draft and card processors use. */
-export const IDEMPOTENCY_KEY = /^[\x20-\x7E]{1,255}$/;
+export const idempotencyKey = z.string().regex(/^[\x20-\x7E]{1,255}$/, 'must be 1 to 255 printable ASCII characters').optional();
 export const createOrderHeaders = z.object({
-  'Idempotency-Key': z.string().regex(IDEMPOTENCY_KEY).optional().describe('Repeat a request safely: the same key and body return the first order'),
+  'Idempotency-Key': idempotencyKey.describe('Repeat a request safely: the same key and body return the first order'),
 });
 
 export const orderIdParams = z.object({ id: z.uuid() });
@@ -99,4 +99,4 @@ export const orderResponse = z.object({
   updatedAt: z.string(),
 });
 
-export const orderPageResponse = z.object({ items: z.array(orderResponse), page: z.number().int(), limit: z.number().int(), total: z.number().int() });
+export const orderPageResponse = schemas.page(orderResponse);

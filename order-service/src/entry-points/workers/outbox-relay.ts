@@ -44,7 +44,7 @@ export class OutboxRelay {
   constructor(private readonly options: OutboxRelayOptions) {
     this.exchange = options.exchange ?? ORDER_EVENTS_EXCHANGE;
     this.batchSize = options.batchSize ?? 100;
-    this.pollIntervalMs = options.pollIntervalMs ?? 200;
+    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.maxIdleMs = options.maxIdleMs ?? 5_000;
     options.broker.on('connected', () => this.wake());
   }
@@ -121,7 +121,6 @@ export class OutboxRelay {
       rows.map((row) =>
         this.options.broker.publish(this.exchange, row.routingKey, Buffer.from(JSON.stringify(row.payload)), {
           mandatory: EVENTS_THAT_MUST_BE_ROUTED.has(row.routingKey as OrderEventType),
-          persistent: true,
           messageId: row.id,
           type: row.routingKey,
           contentType: 'application/json',
