@@ -14,7 +14,6 @@ import { Catalog } from './domain/catalog';
 import { Reviews } from './domain/reviews';
 import { Stock, type StockOptions } from './domain/stock';
 import { collections } from './data-access/collections';
-import { ProductRepository } from './data-access/product.repository';
 import { CachedProductRepository } from './data-access/cached-product.repository';
 import { ReviewRepository } from './data-access/review.repository';
 import { StockMovementRepository } from './data-access/stock-movement.repository';
@@ -27,23 +26,19 @@ export interface ProductServiceDeps {
   config: Pick<ProductServiceConfig, 'INTERNAL_API_TOKEN' | 'USER_SERVICE_URL'>;
   logger: Logger;
   lifecycle: Lifecycle;
-  /** Its indexes must exist (ensureIndexes) before isConnected turns true. */
   db: Db;
-  isConnected: () => boolean;
+  /** True once MongoDB is connected and its indexes exist (ensureIndexes): no traffic before. */
+  isStarted: () => boolean;
   /** Lease timing of stock movements; tests shorten it to show crash recovery. */
   stock?: Pick<StockOptions, 'leaseMs' | 'pollMs'>;
-  /** How long GET /api/products/:id may be answered from memory (0: never). */
-  readCacheTtlMs?: number;
 }
-
-const READ_CACHE_TTL_MS = 1000;
 
 /** Builds product-service's public and internal apps without listening (tests drive them on port 0). */
 export function createProductServiceApp(deps: ProductServiceDeps): HttpApps {
   const { config, logger } = deps;
   const stores = collections(deps.db);
-  const ttlMs = deps.readCacheTtlMs ?? READ_CACHE_TTL_MS;
-  const products = ttlMs > 0 ? new CachedProductRepository(stores, { ttlMs, maxEntries: 10_000 }) : new ProductRepository(stores);
+  // GET /api/products/:id may be answered from memory for up to a second.
+  const products = new CachedProductRepository(stores, { ttlMs: 1000, maxEntries: 10_000 });
   const catalog = new Catalog(products);
   const reviews = new Reviews(new ReviewRepository(stores), products);
   const stock = new Stock(new StockMovementRepository(stores), products, {
@@ -74,8 +69,7 @@ export function createProductServiceApp(deps: ProductServiceDeps): HttpApps {
     logger,
     lifecycle: deps.lifecycle,
     metrics,
-    // Connected is not enough: traffic waits until the indexes exist (main.ts flips it after both).
-    isStarted: deps.isConnected,
+    isStarted: deps.isStarted,
     readiness: { mongodb: () => deps.db.command({ ping: 1 }) },
     publicRoutes: publicApis,
     internalRoutes: [internalRoutes({ catalog, stock, metrics: domainMetrics })],

@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   const { client, databaseName } = createMongoClient(config.MONGODB_URL);
   const db = client.db(databaseName);
   let started = false;
-  const apps = createProductServiceApp({ config, logger, lifecycle, db, isConnected: () => started });
+  const apps = createProductServiceApp({ config, logger, lifecycle, db, isStarted: () => started });
   await serve({ apps, port: config.PORT, internalPort: config.INTERNAL_PORT, lifecycle, logger });
   lifecycle.onShutdown('mongodb', 'connections', () => client.close());
   // The unique indexes are what keep reviews and stock movements exactly-once: no traffic before they exist.

@@ -38,7 +38,7 @@ export async function startProductService(options: { stock?: ProductServiceDeps[
     logger,
     lifecycle: new Lifecycle(logger),
     db,
-    isConnected: () => true,
+    isStarted: () => true,
     stock: options.stock,
   });
   const publicServer = await startTestServer(apps.publicApp);

@@ -41,7 +41,7 @@ describe('product-service start-up', () => {
     return { port, stop: () => service.stop('SIGTERM') };
   }
 
-  it('creates its indexes, including the unique ones, before it reports ready', async () => {
+  it('creates its indexes, including the unique ones, and serves the catalog once it reports ready', async () => {
     const service = await startOnce();
     try {
       const db = client.db(database);

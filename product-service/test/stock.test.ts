@@ -198,11 +198,20 @@ describe('stock commits and releases on the internal port', () => {
   });
 
   it('counts stock movements by action and result in /metrics', async () => {
-    const metrics = (await svc.api.get('/metrics')).data as string;
-    expect(metrics).toMatch(/stock_movements_total\{action="commit",result="applied",service="product-service"\} \d+/);
-    expect(metrics).toMatch(/stock_movements_total\{action="commit",result="repeated",service="product-service"\} \d+/);
-    expect(metrics).toMatch(/stock_movements_total\{action="commit",result="rejected",service="product-service"\} \d+/);
-    expect(metrics).toMatch(/stock_movements_total\{action="release",result="noop",service="product-service"\} \d+/);
+    const counted = async () => {
+      const metrics = (await svc.api.get('/metrics')).data as string;
+      const count = (action: string, result: string) =>
+        Number(new RegExp(`^stock_movements_total\\{action="${action}",result="${result}",service="product-service"\\} (\\d+)$`, 'm').exec(metrics)?.[1] ?? 0);
+      return [count('commit', 'applied'), count('commit', 'repeated'), count('commit', 'rejected'), count('release', 'noop')];
+    };
+    const before = await counted();
+    const product = await svc.createProduct({ quantity: 1 });
+    const orderId = randomUUID();
+    expect((await commit(product.id, orderId, 1)).status).toBe(200);
+    expect((await commit(product.id, orderId, 1)).status).toBe(200);
+    expect((await commit(product.id, randomUUID(), 1)).status).toBe(409);
+    expect((await release(product.id, randomUUID())).status).toBe(200);
+    expect(await counted()).toEqual(before.map((n) => n + 1));
   });
 });
 
@@ -268,6 +277,18 @@ describe('stock movements left behind by a process that died', () => {
     expect(response.status).toBe(200);
     expect(response.data.quantity).toBe(8);
     expect(Date.now() - started).toBeGreaterThanOrEqual(LEASE_MS - 50);
+  });
+
+  it('refuses a repeat that names another quantity with 409 at once, without waiting for the movement in flight', async () => {
+    const product = await svc.createProduct({ quantity: 10 });
+    const orderId = randomUUID();
+    // Held for a minute: waiting for it would end in a 503 (or the test's timeout), never a 409.
+    const movementId = await leaveBehind(product.id, orderId, 2, false, new Date(Date.now() + 60_000));
+    const other = await commit(product.id, orderId, 5);
+    expect(other.status).toBe(409);
+    expect(other.data.error.code).toBe('IDEMPOTENCY_CONFLICT');
+    expect(await movements().findOne({ _id: movementId })).toMatchObject({ state: 'pending', leaseToken: 'dead-process' });
+    expect((await products().findOne({ _id: new ObjectId(product.id) }))?.quantity).toBe(10);
   });
 
   it('lets a release settle an order whose commit was left applied but pending, then give it back', async () => {

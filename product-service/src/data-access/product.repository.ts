@@ -139,7 +139,7 @@ export class ProductRepository implements ProductStore, RatingsStore, StockStore
   }
 
   async isLive(id: string): Promise<boolean> {
-    return (await this.products.countDocuments({ _id: toObjectId(id), deletedAt: null }, { limit: 1 })) === 1;
+    return (await this.findById(id))?.deletedAt === null;
   }
 
   async ratingTotals(id: string): Promise<RatingTotals | null> {

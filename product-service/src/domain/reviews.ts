@@ -25,7 +25,7 @@ export interface ReviewStore {
 }
 
 export interface RatingsStore {
-  /** Whether a live (not deleted) product has this id. */
+  /** Whether a live (not deleted) product has this id; may be served from a cache. */
   isLive(id: string): Promise<boolean>;
   ratingTotals(id: string): Promise<RatingTotals | null>;
   /** Stores totals only if they count more reviews than the stored ones, so a stale writer never wins. */

@@ -74,7 +74,6 @@ export interface StockOptions {
   /** How long a request may hold a movement before another may take it over (its process is presumed dead). */
   leaseMs?: number;
   pollMs?: number;
-  now?: () => number;
   onCleanupError?: (err: unknown) => void;
 }
 
@@ -105,7 +104,6 @@ interface Decision {
 export class Stock {
   private readonly leaseMs: number;
   private readonly pollMs: number;
-  private readonly now: () => number;
 
   constructor(
     private readonly movements: MovementStore,
@@ -114,7 +112,6 @@ export class Stock {
   ) {
     this.leaseMs = options.leaseMs ?? 15_000;
     this.pollMs = options.pollMs ?? 25;
-    this.now = options.now ?? Date.now;
   }
 
   async change(request: StockRequest): Promise<StockOutcome> {
@@ -127,7 +124,7 @@ export class Stock {
       ...key,
       quantity: request.action === 'commit' ? (request.quantity ?? 0) : 0,
       leaseToken,
-      leaseExpiresAt: this.now() + this.leaseMs,
+      leaseExpiresAt: Date.now() + this.leaseMs,
     });
     if (mine) return this.run(mine, leaseToken, true);
     return this.outcomeOf(key, request.quantity);
@@ -135,31 +132,34 @@ export class Stock {
 
   /** The settled result of a movement someone else recorded, taking it over if its holder died. */
   private async outcomeOf(key: Pick<StockMovement, 'orderId' | 'productId' | 'action'>, quantity?: number): Promise<StockOutcome> {
-    const movement = await this.awaitSettled(key);
-    if (key.action === 'commit' && quantity !== undefined && movement.quantity !== quantity) {
-      throw conflict('IDEMPOTENCY_CONFLICT', 'This order already committed a different quantity of this product');
-    }
+    const movement = await this.awaitSettled(key, quantity);
     if (movement.state === 'pending') return this.run(movement, movement.leaseToken);
     const level = await this.products.stockLevel(key.productId);
     return { productId: key.productId, action: key.action, result: movement.state, repeated: true, reason: movement.reason, quantity: level?.quantity ?? 0 };
   }
 
-  /** Polls until the movement is settled, or returns it still pending once this request holds its expired lease. */
-  private async awaitSettled(key: Pick<StockMovement, 'orderId' | 'productId' | 'action'>): Promise<StockMovement> {
-    const deadline = this.now() + this.leaseMs + 5_000;
+  /**
+   * Polls until the movement is settled, or returns it still pending once this request holds its expired lease.
+   * A commit repeated with another `quantity` is refused at once: a commit's quantity never changes, so there is nothing to wait for.
+   */
+  private async awaitSettled(key: Pick<StockMovement, 'orderId' | 'productId' | 'action'>, quantity?: number): Promise<StockMovement> {
+    const deadline = Date.now() + this.leaseMs + 5_000;
     for (let attempt = 0; ; attempt++) {
       const movement = await this.movements.find(key.orderId, key.productId, key.action);
       if (!movement) throw new Error(`stock movement ${key.orderId}/${key.productId}/${key.action} vanished`);
+      if (key.action === 'commit' && quantity !== undefined && movement.quantity !== quantity) {
+        throw conflict('IDEMPOTENCY_CONFLICT', 'This order already committed a different quantity of this product');
+      }
       if (movement.state !== 'pending') return movement;
-      if (movement.leaseExpiresAt <= this.now()) {
+      if (movement.leaseExpiresAt <= Date.now()) {
         const token = randomUUID();
-        const expiresAt = this.now() + this.leaseMs;
+        const expiresAt = Date.now() + this.leaseMs;
         if (await this.movements.transferLease(movement.id, movement.leaseToken, token, expiresAt)) {
           return { ...movement, leaseToken: token, leaseExpiresAt: expiresAt };
         }
         continue;
       }
-      if (this.now() > deadline) {
+      if (Date.now() > deadline) {
         throw new AppError(503, 'SERVICE_UNAVAILABLE', 'This stock change is still in progress, try again shortly', { headers: { 'Retry-After': '1' } });
       }
       await sleep(Math.min(this.pollMs * 2 ** Math.min(attempt, 3), 250));
@@ -190,9 +190,9 @@ export class Stock {
    * never applied after its lease could have passed to someone else. False when it already has.
    */
   private async holdLease(movement: StockMovement, lease: Lease): Promise<boolean> {
-    if (lease.expiresAt - this.now() > this.leaseMs / 3) return true;
+    if (lease.expiresAt - Date.now() > this.leaseMs / 3) return true;
     const token = randomUUID();
-    const expiresAt = this.now() + this.leaseMs;
+    const expiresAt = Date.now() + this.leaseMs;
     if (!(await this.movements.transferLease(movement.id, lease.token, token, expiresAt))) return false;
     Object.assign(lease, { token, expiresAt });
     return true;

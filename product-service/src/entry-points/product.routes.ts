@@ -1,11 +1,10 @@
-import { ApiRouter, requireRole, type UserAuthenticator } from '@ecommerce/service-kit';
+import { ApiRouter, requireRole, schemas, type UserAuthenticator } from '@ecommerce/service-kit';
 import type { Catalog } from '../domain/catalog';
 import type { DomainMetrics } from '../metrics';
 import {
   categoriesSchema,
   createProductBody,
   listProductsQuery,
-  pageOf,
   productIdParams,
   productSchema,
   updateProductBody,
@@ -40,7 +39,7 @@ export function productRoutes(deps: { catalog: Catalog; auth: UserAuthenticator;
     summary: 'Search and page through products, or look several up at once with ids=a,b,c (at most 100; in the order given, paging ignored)',
     tags,
     query: listProductsQuery,
-    responses: { 200: { description: 'A page of products', schema: pageOf(productSchema) }, ...invalid },
+    responses: { 200: { description: 'A page of products', schema: schemas.page(productSchema) }, ...invalid },
     handler: async (ctx, { query }) => {
       if (query.ids) {
         const items = await catalog.getMany(query.ids);

@@ -1,24 +1,17 @@
 import { z } from 'zod';
 import { schemas } from '@ecommerce/service-kit';
-import { PRODUCT_SORTS } from '../domain/product';
+import { PRODUCT_SORTS, isProductId } from '../domain/product';
 
 /** Any string: a malformed id is a 404 (decided by the domain), never a 400 or a query operator. */
 export const productIdParams = z.object({ id: z.string() });
 
-const PRODUCT_ID = /^[0-9a-fA-F]{24}$/;
 /** `a,b,c`: at most 100 product ids; a malformed one is a 400 naming its position. */
 export const productIdList = z
   .string()
   .transform((value) => value.split(',').map((id) => id.trim()).filter(Boolean))
-  .pipe(z.array(z.string().regex(PRODUCT_ID, 'must be a product id (24 hexadecimal characters)')).min(1, 'name at least one product id').max(100, 'at most 100 ids'));
+  .pipe(z.array(z.string().refine(isProductId, 'must be a product id (24 hexadecimal characters)')).min(1, 'name at least one product id').max(100, 'at most 100 ids'));
 
-const isHttpUrl = (value: string) => {
-  try {
-    return ['http:', 'https:'].includes(new URL(value).protocol);
-  } catch {
-    return false;
-  }
-};
+const imageUrl = z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).max(2048, 'must be at most 2048 characters');
 
 const productFields = {
   name: z.string().trim().min(1).max(200),
@@ -27,7 +20,7 @@ const productFields = {
   currency: schemas.currency,
   category: z.string().trim().min(1).max(100),
   quantity: z.number().int().min(0).max(1_000_000_000),
-  imageUrls: z.array(z.string().max(2048).refine(isHttpUrl, 'must be an http or https URL')).max(20),
+  imageUrls: z.array(imageUrl).max(20),
 };
 
 export const createProductBody = z.object({
@@ -72,9 +65,6 @@ export const productSchema = z.object({
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });
-
-export const pageOf = <T extends z.ZodType>(item: T) =>
-  z.object({ items: z.array(item), page: z.number().int(), limit: z.number().int(), total: z.number().int() });
 
 export const categoriesSchema = z.object({ items: z.array(z.object({ name: z.string(), count: z.number().int() })) });
 

@@ -1,7 +1,7 @@
-import { ApiRouter, schemas, type AuthenticatedUser, type UserAuthenticator } from '@ecommerce/service-kit';
+import { ApiRouter, currentUser, schemas, type UserAuthenticator } from '@ecommerce/service-kit';
 import type { Reviews } from '../domain/reviews';
 import type { DomainMetrics } from '../metrics';
-import { createReviewBody, pageOf, productIdParams, reviewSchema } from './product.schemas';
+import { createReviewBody, productIdParams, reviewSchema } from './product.schemas';
 
 const tags = ['reviews'];
 
@@ -26,7 +26,7 @@ export function reviewRoutes(deps: { reviews: Reviews; auth: UserAuthenticator; 
       409: { description: 'This user already reviewed this product (REVIEW_EXISTS)' },
     },
     handler: async (ctx, { params, body }) => {
-      const user = ctx.state.user as AuthenticatedUser;
+      const user = currentUser(ctx.state);
       const review = await reviews.add({ productId: params.id, userId: user.userId, rating: body.rating, comment: body.comment });
       metrics.reviews.inc();
       ctx.status = 201;
@@ -41,7 +41,7 @@ export function reviewRoutes(deps: { reviews: Reviews; auth: UserAuthenticator; 
     tags,
     params: productIdParams,
     query: schemas.paging,
-    responses: { 200: { description: 'A page of reviews', schema: pageOf(reviewSchema) }, 404: { description: 'No such product' } },
+    responses: { 200: { description: 'A page of reviews', schema: schemas.page(reviewSchema) }, 404: { description: 'No such product' } },
     handler: async (ctx, { params, query }) => {
       ctx.body = await reviews.list(params.id, query.page, query.limit);
     },
