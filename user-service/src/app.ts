@@ -54,8 +54,8 @@ export function createUserServiceApp(deps: UserServiceDeps): UserServiceApp {
     service: 'user-service',
     logger,
     lifecycle: deps.lifecycle,
-    isStarted,
     // Not ready (so no traffic is routed here) until migrations and the first admin are done.
+    isStarted,
     readiness: { postgres: () => dataSource.query('SELECT 1') },
     publicRoutes: publicRouters,
     internalRoutes: [internalRoutes(sessions)],

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { UserRepository } from '../src/data-access/user.repository';
 import { ADMIN, INTERNAL_TOKEN, bearer, signInAsAdmin, signUp, startUserService, type RunningUserService } from './support/user-service-harness';
 
 let svc: RunningUserService;
@@ -60,10 +61,12 @@ describe('GET /api/users (admin)', () => {
     expect(first.data.items[0].email).toBe(ADMIN.email.toLowerCase());
     expect(Object.keys(first.data.items[0]).sort()).toEqual(['createdAt', 'email', 'id', 'name', 'role']);
     const second = await svc.api.get('/api/users?page=2&limit=2', bearer(adminToken));
-    expect(second.data.items[0].id).not.toBe(first.data.items[1].id);
     const all = await svc.api.get('/api/users?limit=100', bearer(adminToken));
     expect(all.data.items).toHaveLength(total);
     expect(all.data.page).toBe(1);
+    const ids = (items: { id: string }[]) => items.map((u) => u.id);
+    expect(ids(first.data.items)).toEqual(ids(all.data.items.slice(0, 2)));
+    expect(ids(second.data.items)).toEqual(ids(all.data.items.slice(2, 4)));
   });
 
   it('answers 400 for a limit over 100 or a page below 1', async () => {
@@ -129,7 +132,7 @@ describe('PATCH /api/users/:id/role (admin)', () => {
     expect(row.role).toBe('customer');
   });
 
-  it('refuses with 409 LAST_ADMIN to demote the only admin, even when two admins demote each other at once', async () => {
+  it('refuses with 409 LAST_ADMIN to demote the only admin, and keeps one when two admins demote each other at once', async () => {
     const adminId = (await svc.api.get('/api/users/me', bearer(adminToken))).data.id;
     await svc.dataSource.query(`UPDATE users SET role = 'customer' WHERE role = 'admin' AND id <> $1`, [adminId]);
     const alone = await svc.api.patch(`/api/users/${adminId}/role`, { role: 'customer' }, bearer(adminToken));
@@ -142,10 +145,27 @@ describe('PATCH /api/users/:id/role (admin)', () => {
       svc.api.patch(`/api/users/${user.id}/role`, { role: 'customer' }, bearer(adminToken)),
       svc.api.patch(`/api/users/${adminId}/role`, { role: 'customer' }, bearer(tokens.accessToken)),
     ]);
-    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    // The loser gets 409 LAST_ADMIN, or 403 when the winner's change landed before its own sign-in check.
+    const [won, lost] = [a.status, b.status].sort();
+    expect(won).toBe(200);
+    expect([403, 409]).toContain(lost);
     const [{ admins }] = await svc.dataSource.query(`SELECT count(*)::int AS admins FROM users WHERE role = 'admin'`);
     expect(admins).toBe(1);
     // Put the first admin back in charge for the other tests.
     if (b.status === 200) await svc.api.patch(`/api/users/${adminId}/role`, { role: 'admin' }, bearer(tokens.accessToken));
+  });
+
+  it('lets exactly one of two concurrent demotions of the last two admins through (data-access level)', async () => {
+    const users = new UserRepository(svc.dataSource);
+    const adminId = (await svc.api.get('/api/users/me', bearer(adminToken))).data.id;
+    const { user } = await signUp(svc.api, 'racingadmin');
+    await svc.dataSource.query(`UPDATE users SET role = 'customer' WHERE role = 'admin' AND id <> $1`, [adminId]);
+    await svc.dataSource.query(`UPDATE users SET role = 'admin' WHERE id = $1`, [user.id]);
+    const outcomes = await Promise.all([users.changeRole(user.id, 'customer'), users.changeRole(adminId, 'customer')]);
+    expect(outcomes.filter((o) => o === 'last-admin')).toHaveLength(1);
+    expect(outcomes.find((o) => o !== 'last-admin')).toMatchObject({ role: 'customer' });
+    const [{ admins }] = await svc.dataSource.query(`SELECT count(*)::int AS admins FROM users WHERE role = 'admin'`);
+    expect(admins).toBe(1);
+    await svc.dataSource.query(`UPDATE users SET role = 'admin' WHERE id = $1`, [adminId]);
   });
 });

@@ -114,10 +114,13 @@ describe('POST /api/users/logout', () => {
 
 describe('purging expired sessions', () => {
   it('deletes expired refresh tokens and finished throttling windows', async () => {
-    await svc.dataSource.query(`UPDATE refresh_tokens SET expires_at = now() - interval '1 second' WHERE revoked_at IS NOT NULL`);
+    const { tokens } = await signUp(svc.api, 'purged');
+    const tokenHash = `encode(sha256($1::bytea), 'hex')`;
+    await svc.dataSource.query(`UPDATE refresh_tokens SET expires_at = now() - interval '1 second' WHERE token_hash = ${tokenHash}`, [tokens.refreshToken]);
     await svc.dataSource.query(`INSERT INTO login_attempts (email, attempts, window_started_at) VALUES ('old@example.com', 3, now() - interval '1 hour')`);
     const purged = await svc.sessions.purgeExpired();
-    expect(purged.refreshTokens).toBeGreaterThan(0);
+    expect(purged.refreshTokens).toBeGreaterThanOrEqual(1);
+    expect(await svc.dataSource.query(`SELECT 1 FROM refresh_tokens WHERE token_hash = ${tokenHash}`, [tokens.refreshToken])).toHaveLength(0);
     expect(purged.loginAttempts).toBeGreaterThanOrEqual(1);
     const [{ n }] = await svc.dataSource.query(`SELECT count(*)::int AS n FROM refresh_tokens WHERE expires_at <= now()`);
     expect(n).toBe(0);

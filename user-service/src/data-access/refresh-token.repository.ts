@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { NewRefreshToken, RefreshTokenStore, RotationResult } from '../domain/stores';
+import type { Role } from '../domain/user';
 import { execute } from './sql';
 
 interface FamilyRow {
@@ -25,17 +26,19 @@ export class RefreshTokenRepository implements RefreshTokenStore {
    */
   async rotate(presentedHash: string, next: NewRefreshToken): Promise<RotationResult> {
     return this.dataSource.transaction(async (tx) => {
-      const retired = await execute<FamilyRow>(
+      // The user's current role comes back with the retired token, for the new access token.
+      const retired = await execute<{ user_id: string; family_id: string; role: Role }>(
         tx,
-        `UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = 'rotated'
-         WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > now()
-         RETURNING user_id, family_id, revoked_at`,
+        `UPDATE refresh_tokens t SET revoked_at = now(), revoked_reason = 'rotated'
+         FROM users u
+         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > now() AND u.id = t.user_id
+         RETURNING t.user_id, t.family_id, u.role`,
         [presentedHash],
       );
       if (retired.affected === 1) {
-        const { user_id: userId, family_id: familyId } = retired.rows[0];
+        const { user_id: userId, family_id: familyId, role } = retired.rows[0];
         await tx.query(INSERT_TOKEN, [next.id, userId, familyId, next.tokenHash, next.ttlSeconds]);
-        return { outcome: 'rotated', userId, familyId };
+        return { outcome: 'rotated', userId, familyId, role };
       }
       const found = await execute<FamilyRow>(tx, `SELECT user_id, family_id, revoked_at FROM refresh_tokens WHERE token_hash = $1`, [presentedHash]);
       const row = found.rows[0];

@@ -18,13 +18,3 @@ export async function execute<T>(manager: EntityManager, sql: string, params: un
 /** PostgreSQL's unique_violation (23505). */
 export const isUniqueViolation = (err: unknown): boolean =>
   err instanceof QueryFailedError && (err.driverError as { code?: string } | undefined)?.code === '23505';
-
-/**
- * A failed write's error without its parameters and row detail (PostgreSQL puts the failing row,
- * password hash included, in `detail`), keeping what a diagnosis needs: code, constraint, table.
- */
-export function scrubbed(err: unknown): unknown {
-  if (!(err instanceof QueryFailedError)) return err;
-  const { code, constraint, table } = (err.driverError ?? {}) as { code?: string; constraint?: string; table?: string };
-  return Object.assign(new Error(`database write failed (${code ?? 'unknown'})`), { code, constraint, table });
-}

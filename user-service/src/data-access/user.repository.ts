@@ -2,19 +2,10 @@ import type { DataSource, Repository } from 'typeorm';
 import type { NewUser, UserStore } from '../domain/stores';
 import type { Role, UserRecord } from '../domain/user';
 import { UserEntity, type UserRow } from './entities/user.entity';
-import { execute, isUniqueViolation, scrubbed } from './sql';
+import { execute, isUniqueViolation } from './sql';
 
 /** Role changes take turns under this transaction-scoped advisory lock, so the last admin stays. */
 const ROLE_CHANGE_LOCK_KEY = 0x75736573;
-
-const toRecord = (row: UserRow): UserRecord => ({
-  id: row.id,
-  email: row.email,
-  name: row.name,
-  role: row.role,
-  passwordHash: row.passwordHash,
-  createdAt: row.createdAt,
-});
 
 export class UserRepository implements UserStore {
   constructor(private readonly dataSource: DataSource) {}
@@ -32,34 +23,35 @@ export class UserRepository implements UserStore {
       return { ...user, createdAt: generated.createdAt };
     } catch (err) {
       if (isUniqueViolation(err)) return 'email-taken';
-      throw scrubbed(err);
+      throw err;
     }
   }
 
   async findById(id: string): Promise<UserRecord | undefined> {
-    const row = await this.users.findOneBy({ id });
-    return row ? toRecord(row) : undefined;
+    return (await this.users.findOneBy({ id })) ?? undefined;
   }
 
   async findByEmail(email: string): Promise<UserRecord | undefined> {
-    const row = await this.users.findOneBy({ email });
-    return row ? toRecord(row) : undefined;
+    return (await this.users.findOneBy({ email })) ?? undefined;
   }
 
   async list(offset: number, limit: number): Promise<{ items: UserRecord[]; total: number }> {
     const [rows, total] = await this.users.findAndCount({ order: { createdAt: 'ASC', id: 'ASC' }, skip: offset, take: limit });
-    return { items: rows.map(toRecord), total };
+    return { items: rows, total };
   }
 
   async updateName(id: string, name: string): Promise<UserRecord | undefined> {
-    await this.users.update({ id }, { name });
-    return this.findById(id);
+    const { rows } = await execute<UserRecord>(
+      this.dataSource.manager,
+      `UPDATE users SET name = $2, updated_at = now() WHERE id = $1
+       RETURNING id, email, name, role, password_hash AS "passwordHash", created_at AS "createdAt"`,
+      [id, name],
+    );
+    return rows[0];
   }
 
   async updatePasswordHash(id: string, passwordHash: string): Promise<void> {
-    await this.users.update({ id }, { passwordHash }).catch((err: unknown) => {
-      throw scrubbed(err);
-    });
+    await this.users.update({ id }, { passwordHash });
   }
 
   async changeRole(id: string, role: Role): Promise<UserRecord | 'not-found' | 'last-admin'> {
@@ -73,7 +65,7 @@ export class UserRepository implements UserStore {
         if (rows[0].admins <= 1) return 'last-admin';
       }
       if (target.role !== role) await users.update({ id }, { role });
-      return toRecord({ ...target, role });
+      return { ...target, role };
     });
   }
 }

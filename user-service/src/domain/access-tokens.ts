@@ -1,18 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
-import { unauthenticated } from '@ecommerce/service-kit';
+import { schemas, unauthenticated } from '@ecommerce/service-kit';
 import { ROLES, type Role } from './user';
 
 export const ACCESS_TOKEN_ISSUER = 'user-service';
 export const ACCESS_TOKEN_AUDIENCE = 'ecommerce';
 export const ACCESS_TOKEN_ALGORITHM = 'HS256';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const invalidToken = () => unauthenticated('The access token is invalid or expired');
 
 export interface AccessTokenClaims {
   userId: string;
-  role: Role;
 }
 
 /** Short-lived HS256 JWTs. Only this service holds the key; other services ask /internal/verify. */
@@ -47,10 +45,10 @@ export class AccessTokens {
         audience: ACCESS_TOKEN_AUDIENCE,
         requiredClaims: ['exp', 'iat', 'sub'],
       });
-      const role = payload.role as Role;
       // Signed by us, so these hold unless the key leaked; checked anyway before reaching the database.
-      if (!UUID.test(payload.sub ?? '') || !ROLES.includes(role)) throw invalidToken();
-      return { userId: payload.sub!, role };
+      const sub = schemas.uuid.safeParse(payload.sub);
+      if (!sub.success || !ROLES.includes(payload.role as Role)) throw invalidToken();
+      return { userId: sub.data };
     } catch (err) {
       if (err instanceof joseErrors.JOSEError) throw invalidToken();
       throw err;

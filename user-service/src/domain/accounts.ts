@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, conflict, notFound, type Page } from '@ecommerce/service-kit';
+import { conflict, notFound, type Page } from '@ecommerce/service-kit';
 import type { PasswordHasher } from './password-hasher';
 import type { UserStore } from './stores';
 import { normaliseEmail, toPublicUser, type PublicUser, type Role } from './user';
@@ -31,17 +31,12 @@ export class Accounts {
     return toPublicUser(created);
   }
 
-  async profile(userId: string): Promise<PublicUser> {
-    const user = await this.users.findById(userId);
-    if (!user) throw notFound('User not found');
-    return toPublicUser(user);
-  }
-
-  /** The only thing users change about themselves here is their name. */
-  async updateProfile(userId: string, changes: { name?: string }): Promise<PublicUser> {
-    const user = changes.name === undefined ? await this.users.findById(userId) : await this.users.updateName(userId, changes.name);
-    if (!user) throw notFound('User not found');
-    return toPublicUser(user);
+  /** The only thing users change about themselves here is their name; `user` is the signed-in one as loaded. */
+  async updateProfile(user: PublicUser, changes: { name?: string }): Promise<PublicUser> {
+    if (changes.name === undefined) return user;
+    const updated = await this.users.updateName(user.id, changes.name);
+    if (!updated) throw notFound('User not found');
+    return toPublicUser(updated);
   }
 
   async list(page: number, limit: number): Promise<Page<PublicUser>> {
@@ -52,7 +47,7 @@ export class Accounts {
   async changeRole(userId: string, role: Role): Promise<PublicUser> {
     const result = await this.users.changeRole(userId, role);
     if (result === 'not-found') throw notFound('User not found');
-    if (result === 'last-admin') throw new AppError(409, 'LAST_ADMIN', 'The last admin cannot be demoted; promote another admin first');
+    if (result === 'last-admin') throw conflict('LAST_ADMIN', 'The last admin cannot be demoted; promote another admin first');
     return toPublicUser(result);
   }
 }

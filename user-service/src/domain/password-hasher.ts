@@ -11,12 +11,12 @@ export class PasswordHasher {
   /** Verified against for unknown accounts, so the answer takes as long as for a wrong password. */
   private readonly dummyHash: Promise<string>;
 
-  constructor(private readonly options: typeof ARGON2_OPTIONS = ARGON2_OPTIONS) {
-    this.dummyHash = argon2.hash(randomBytes(32).toString('base64url'), options);
+  constructor() {
+    this.dummyHash = argon2.hash(randomBytes(32).toString('base64url'), ARGON2_OPTIONS);
   }
 
   hash(password: string): Promise<string> {
-    return argon2.hash(password, this.options);
+    return argon2.hash(password, ARGON2_OPTIONS);
   }
 
   /** False for a wrong password and for a missing account (after the same amount of work). */
@@ -27,6 +27,6 @@ export class PasswordHasher {
 
   /** True when a stored hash was made with weaker (or other) parameters than today's. */
   needsRehash(storedHash: string): boolean {
-    return argon2.needsRehash(storedHash, this.options);
+    return argon2.needsRehash(storedHash, ARGON2_OPTIONS);
   }
 }

@@ -1,9 +1,9 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { AppError, unauthenticated, type AuthenticatedUser, type Logger } from '@ecommerce/service-kit';
+import { AppError, unauthenticated, type Logger } from '@ecommerce/service-kit';
 import type { AccessTokens } from './access-tokens';
 import type { PasswordHasher } from './password-hasher';
 import type { LoginAttemptStore, NewRefreshToken, RefreshTokenStore, UserStore } from './stores';
-import { normaliseEmail, type UserRecord } from './user';
+import { normaliseEmail, toPublicUser, type PublicUser, type Role } from './user';
 
 export interface TokenPair {
   accessToken: string;
@@ -75,9 +75,7 @@ export class Sessions {
       this.deps.logger.warn({ userId: result.userId, familyId: result.familyId }, 'refresh token reused: token family revoked');
     }
     if (result.outcome !== 'rotated') throw invalidRefreshToken();
-    const user = await this.deps.users.findById(result.userId);
-    if (!user) throw invalidRefreshToken();
-    return this.pair(user, next.token);
+    return this.pair({ id: result.userId, role: result.role }, next.token);
   }
 
   /** Ends the sign-in the token belongs to; says nothing about whether the token was known. */
@@ -85,12 +83,12 @@ export class Sessions {
     await this.deps.refreshTokens.revokeFamilyOf(sha256(refreshToken));
   }
 
-  /** A valid access token of a user who still exists, with the user's current email and role. */
-  async authenticate(accessToken: string): Promise<AuthenticatedUser> {
-    const claims = await this.deps.accessTokens.verify(accessToken);
-    const user = await this.deps.users.findById(claims.userId);
+  /** The user of a valid access token, as stored now (so role changes show at once); 401 once deleted. */
+  async authenticate(accessToken: string): Promise<PublicUser> {
+    const { userId } = await this.deps.accessTokens.verify(accessToken);
+    const user = await this.deps.users.findById(userId);
     if (!user) throw unauthenticated('The access token is invalid or expired');
-    return { userId: user.id, email: user.email, role: user.role };
+    return toPublicUser(user);
   }
 
   /** Forgets what can no longer matter: expired refresh tokens and finished throttling windows. */
@@ -107,7 +105,7 @@ export class Sessions {
     return { token, record: { id: randomUUID(), tokenHash: sha256(token), ttlSeconds: this.policy.refreshTokenTtlSeconds } };
   }
 
-  private async pair(user: UserRecord, refreshToken: string): Promise<TokenPair> {
+  private async pair(user: { id: string; role: Role }, refreshToken: string): Promise<TokenPair> {
     const accessToken = await this.deps.accessTokens.issue(user);
     return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: this.deps.accessTokens.ttlSeconds };
   }

@@ -16,6 +16,7 @@ export interface UserStore {
   findById(id: string): Promise<UserRecord | undefined>;
   findByEmail(email: string): Promise<UserRecord | undefined>;
   list(offset: number, limit: number): Promise<{ items: UserRecord[]; total: number }>;
+  /** The renamed user, or undefined when there is no such user. */
   updateName(id: string, name: string): Promise<UserRecord | undefined>;
   updatePasswordHash(id: string, passwordHash: string): Promise<void>;
   /** Refuses ('last-admin') to leave the system without any admin, even when two demotions race. */
@@ -29,7 +30,8 @@ export interface NewRefreshToken {
 }
 
 export type RotationResult =
-  | { outcome: 'rotated'; userId: string; familyId: string }
+  /** `role` is the user's role as stored at the moment of rotation. */
+  | { outcome: 'rotated'; userId: string; familyId: string; role: Role }
   /** The token had already been rotated or revoked: its whole family is now revoked. */
   | { outcome: 'reused'; userId: string; familyId: string }
   | { outcome: 'invalid' };

@@ -40,13 +40,6 @@ export const userSchema = z.object({
   createdAt: z.iso.datetime(),
 });
 
-export const userPageSchema = z.object({
-  items: z.array(userSchema),
-  page: z.number().int(),
-  limit: z.number().int(),
-  total: z.number().int(),
-});
-
 export const tokenPairSchema = z.object({
   accessToken: z.string(),
   refreshToken: z.string(),

@@ -1,8 +1,8 @@
 import type { Accounts } from '../../domain/accounts';
 import type { Sessions } from '../../domain/sessions';
-import { ApiRouter, currentUser, requireRole, schemas } from '@ecommerce/service-kit';
-import { authenticate } from './authenticate.middleware';
-import { registerBody, roleBody, updateMeBody, userIdParams, userPageSchema, userSchema } from './user.schemas';
+import { ApiRouter, requireRole, schemas } from '@ecommerce/service-kit';
+import { authenticate, signedInAccount } from './authenticate.middleware';
+import { registerBody, roleBody, updateMeBody, userIdParams, userSchema } from './user.schemas';
 
 const TAGS = ['users'];
 const UNAUTHENTICATED = { 401: { description: 'missing, invalid or expired access token (UNAUTHENTICATED)' } };
@@ -10,8 +10,8 @@ const ADMIN_ONLY = { ...UNAUTHENTICATED, 403: { description: 'not an admin (FORB
 
 /** Accounts: sign-up, one's own profile, and the admin's view of everyone. */
 export function usersRoutes(accounts: Accounts, sessions: Sessions): ApiRouter {
-  const signedIn = [authenticate(sessions)];
-  const adminOnly = [authenticate(sessions), requireRole('admin')];
+  const signedIn = authenticate(sessions);
+  const adminOnly = [signedIn, requireRole('admin')];
   return new ApiRouter()
     .route({
       method: 'post',
@@ -35,10 +35,10 @@ export function usersRoutes(accounts: Accounts, sessions: Sessions): ApiRouter {
       summary: 'The signed-in user',
       tags: TAGS,
       security: 'bearer',
-      middleware: signedIn,
+      middleware: [signedIn],
       responses: { 200: { description: 'the user', schema: userSchema }, ...UNAUTHENTICATED },
-      handler: async (ctx) => {
-        ctx.body = await accounts.profile(currentUser(ctx.state).userId);
+      handler: (ctx) => {
+        ctx.body = signedInAccount(ctx.state);
       },
     })
     .route({
@@ -47,11 +47,11 @@ export function usersRoutes(accounts: Accounts, sessions: Sessions): ApiRouter {
       summary: 'Change one’s own name (other fields are ignored)',
       tags: TAGS,
       security: 'bearer',
-      middleware: signedIn,
+      middleware: [signedIn],
       body: updateMeBody,
       responses: { 200: { description: 'the updated user', schema: userSchema }, 400: { description: 'invalid name' }, ...UNAUTHENTICATED },
       handler: async (ctx, { body }) => {
-        ctx.body = await accounts.updateProfile(currentUser(ctx.state).userId, body);
+        ctx.body = await accounts.updateProfile(signedInAccount(ctx.state), body);
       },
     })
     .route({
@@ -62,7 +62,7 @@ export function usersRoutes(accounts: Accounts, sessions: Sessions): ApiRouter {
       security: 'bearer',
       middleware: adminOnly,
       query: schemas.paging,
-      responses: { 200: { description: 'a page of users', schema: userPageSchema }, 400: { description: 'bad page or limit' }, ...ADMIN_ONLY },
+      responses: { 200: { description: 'a page of users', schema: schemas.page(userSchema) }, 400: { description: 'bad page or limit' }, ...ADMIN_ONLY },
       handler: async (ctx, { query }) => {
         ctx.body = await accounts.list(query.page, query.limit);
       },
