@@ -180,8 +180,10 @@ rolls "the same values" "" ""
 rolls "orderService.paymentTimeout" "order-service" "" --set orderService.paymentTimeout=45m
 rolls "logLevel" "user-service,product-service,order-service,integration-service" "" --set logLevel=debug
 rolls "productService.logLevel" "product-service" "" --set productService.logLevel=debug
-rolls "secrets.adminPassword" "" "user-service,product-service,order-service,integration-service" --set secrets.adminPassword=another-long-password
-rolls "postgresql.external.ordersUrl" "" "user-service,order-service" --set postgresql.external.ordersUrl=postgres://order_service:pw2@db.example.internal:5432/orders
+rolls "secrets.internalApiToken" "" "user-service,product-service,order-service,integration-service" --set secrets.internalApiToken=fedcba9876543210
+rolls "secrets.adminPassword" "" "user-service" --set secrets.adminPassword=another-long-password
+rolls "postgresql.external.usersUrl" "" "user-service" --set postgresql.external.usersUrl=postgres://user_service:pw2@db.example.internal:5432/users
+rolls "postgresql.external.ordersUrl" "" "order-service" --set postgresql.external.ordersUrl=postgres://order_service:pw2@db.example.internal:5432/orders
 rolls "rabbitmq.external.url" "" "order-service,integration-service" --set rabbitmq.external.url=amqps://ecommerce:pw2@mq.example.internal:5671
 rolls "mongodb.external.url" "" "product-service" --set "mongodb.external.url=mongodb://products:pw2@mongo.example.internal:27017/products"
 

@@ -8,7 +8,7 @@
 //   - the Ingress routes /api/users, /api/products, /api/orders and nothing else, never an internal port
 //   - environment parity: each service Deployment sets exactly configKeys(configSchema) of
 //     <service>/dist/config.js, secrets only through Secrets, and the values pass that schema
-//   - checksum/config and checksum/secret match the rendered ConfigMap and Secrets
+//   - checksum/config and checksum/secret match the rendered ConfigMap and the Secret keys each pod reads
 //   - NetworkPolicies: who can reach whom, against what the release needs
 //   - a subset of kube-linter's checks (kube-linter itself is not installable here)
 //   - optionally, a budget for the sum of requests
@@ -47,14 +47,15 @@ function checkChecksumValues(render) {
     const cmName = container.envFrom?.find((e) => e.configMapRef)?.configMapRef.name;
     const cm = render.find('ConfigMap', cmName);
     if (cm && w.annotations['checksum/config'] !== sha256(goJson(cm.data ?? {}))) problems.push(`${w.ref}: checksum/config does not match ${refOf(cm)}`);
-    const secrets = {};
+    // Only the keys the pod reads: a change to any other key must not roll it.
+    const read = {};
     for (const e of container.env ?? []) {
       const ref = e.valueFrom?.secretKeyRef;
-      const secret = ref && render.find('Secret', ref.name);
-      if (secret) secrets[secret.metadata.name] = secret.data ?? {};
+      const data = (ref && render.find('Secret', ref.name)?.data) ?? {};
+      if (ref && ref.key in data) read[`${ref.name}/${ref.key}`] = data[ref.key];
     }
-    if (w.annotations['checksum/secret'] !== sha256(goJson(secrets))) {
-      problems.push(`${w.ref}: checksum/secret does not match the Secrets it reads (${Object.keys(secrets).join(', ') || 'none rendered'})`);
+    if (w.annotations['checksum/secret'] !== sha256(goJson(read))) {
+      problems.push(`${w.ref}: checksum/secret does not match the Secret keys it reads (${Object.keys(read).sort().join(', ') || 'none rendered'})`);
     }
   }
   return problems;

@@ -55,7 +55,7 @@ const CASES = [
   ['an unknown field', (r) => { container(r, 'user-service').securityContext.readOnlyRootFileSystem = true; }, 'unknown field spec.template.spec.containers[0].securityContext.readOnlyRootFileSystem'],
   ['a wrong type', (r) => { container(r, 'user-service').ports[0].containerPort = 'http'; }, 'containerPort must be integer'],
   ['a stale config checksum', (r) => { byComponent(r, 'ConfigMap', 'product-service').data.LOG_LEVEL = 'debug'; }, 'checksum/config does not match'],
-  ['a stale secret checksum', (r) => { byComponent(r, 'Secret', 'postgresql').data['orders-password'] = 'Y2hhbmdlZA=='; }, 'checksum/secret does not match'],
+  ['a stale secret checksum', (r) => { byComponent(r, 'Secret', 'postgresql').data['orders-database-url'] = 'Y2hhbmdlZA=='; }, 'order-service: checksum/secret does not match'],
   ['no startup probe', (r) => { delete container(r, 'integration-service').startupProbe; }, 'no startupProbe'],
   ['readiness on /healthz', (r) => { container(r, 'order-service').readinessProbe.httpGet.path = '/healthz'; }, 'readinessProbe does not GET /readyz'],
   ['a probe on the internal port', (r) => { container(r, 'product-service').livenessProbe.httpGet.port = 'internal'; }, 'livenessProbe is not on the public port 3002'],

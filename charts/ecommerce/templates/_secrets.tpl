@@ -149,17 +149,25 @@ values, copied into <fullname>-postgresql, or from an existing Secret).
 {{- end }}
 
 {{/*
-The checksum/secret annotation of a component: sha256 of the JSON of {Secret name: data} over the
-Secrets it reads (those the chart renders; an existing Secret is not seen, roll it by hand).
-Takes (dict "root" $ "templates" (list "secret.yaml" "postgresql/secret.yaml")).
+The checksum/secret annotation of a component: sha256 of the JSON of {"<Secret>/<key>": data} over
+the keys its secretEnv reads, from the Secrets the chart renders (a key of an existing Secret is not
+seen: roll the pods by hand). A change to another key, or another component's, rolls nothing here.
+Takes (dict "root" $ "secretEnv" <the Deployment's secretEnv>).
 */}}
 {{- define "ecommerce.secretsChecksum" -}}
-{{- $secrets := dict }}
-{{- range .templates }}
+{{- $rendered := dict }}
+{{- range list "secret.yaml" "postgresql/secret.yaml" "mongodb/secret.yaml" "rabbitmq/secret.yaml" }}
 {{- $doc := include (print $.root.Template.BasePath "/" .) $.root | fromYaml }}
 {{- if and $doc $doc.metadata }}
-{{- $_ := set $secrets $doc.metadata.name ($doc.data | default dict) }}
+{{- $_ := set $rendered $doc.metadata.name ($doc.data | default dict) }}
 {{- end }}
 {{- end }}
-{{- toJson $secrets | sha256sum }}
+{{- $read := dict }}
+{{- range .secretEnv }}
+{{- $data := index $rendered .secret | default dict }}
+{{- if hasKey $data .key }}
+{{- $_ := set $read (printf "%s/%s" .secret .key) (index $data .key) }}
+{{- end }}
+{{- end }}
+{{- toJson $read | sha256sum }}
 {{- end }}

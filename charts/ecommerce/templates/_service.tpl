@@ -8,8 +8,8 @@ Every helper takes (dict "root" $ "component" "<service>" "values" .Values.<serv
 The Deployment. Extra keys:
   ports            list of (dict "name" "http" "port" 3001); the first is the public port, which probes use
   secretEnv        list of (dict "name" "DATABASE_URL" "secret" "<Secret>" "key" "<key>")
-  secretTemplates  the Secret templates it reads, for checksum/secret
-checksum/config is sha256 of the JSON of its ConfigMap's data (scripts/chart checks both sums).
+checksum/config is sha256 of the JSON of its ConfigMap's data, checksum/secret of the Secret keys
+secretEnv reads (scripts/chart checks both sums).
 The environment is exactly: the keys of the component's ConfigMap (envFrom) + secretEnv
 (+ values.extraEnv, empty by default). Service links are off so Kubernetes adds no variables.
 */}}
@@ -39,7 +39,7 @@ spec:
     metadata:
       annotations:
         checksum/config: {{ (include (print $root.Template.BasePath "/" .component "/configmap.yaml") $root | fromYaml).data | toJson | sha256sum }}
-        checksum/secret: {{ include "ecommerce.secretsChecksum" (dict "root" $root "templates" .secretTemplates) }}
+        checksum/secret: {{ include "ecommerce.secretsChecksum" (dict "root" $root "secretEnv" .secretEnv) }}
         {{- with $v.podAnnotations }}
         {{- toYaml . | nindent 8 }}
         {{- end }}
