@@ -92,7 +92,7 @@ function validate(render, values, budget) {
   sections.push(['ingress routes', checks.checkIngress(render)]);
   const env = checkEnvironment(render);
   sections.push(['environment parity', env.problems]);
-  sections.push(['checksum annotations', [...checks.checkChecksums(render), ...checkChecksumValues(render)]]);
+  sections.push(['checksum annotations', checkChecksumValues(render)]);
   sections.push(['network policies', checkNetworkPolicies(render, values)]);
   sections.push(['kube-linter checks (re-implemented subset)', kubeLint(render)]);
   if (budget) sections.push(['resource budget', checks.checkBudget(render, budget)]);

@@ -181,19 +181,6 @@ function checkIngress(render) {
   return problems;
 }
 
-/** Each service Deployment's pods roll when its configuration or Secrets change. */
-function checkChecksums(render) {
-  const problems = [];
-  for (const component of Object.keys(SERVICES)) {
-    const w = render.serviceWorkload(component);
-    if (!w) continue;
-    for (const key of ['checksum/config', 'checksum/secret']) {
-      if (!/^[a-f0-9]{64}$/.test(w.annotations[key] ?? '')) problems.push(`${w.ref}: pod annotation ${key} missing`);
-    }
-  }
-  return problems;
-}
-
 const CPU = (q) => (String(q).endsWith('m') ? Number.parseFloat(q) / 1000 : Number.parseFloat(q));
 const MEM_UNITS = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, k: 1e3, M: 1e6, G: 1e9, T: 1e12 };
 const MEMORY = (q) => {
@@ -231,7 +218,6 @@ module.exports = {
   checkResourcesAndImages,
   checkProbes,
   checkIngress,
-  checkChecksums,
   checkBudget,
   resourceTotals,
   MEMORY,
