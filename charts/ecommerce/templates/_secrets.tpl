@@ -44,7 +44,9 @@ annotations:
 {{- end }}
 
 {{/*
-When secrets.existingSecret is set and the cluster can be read, every documented key must be there.
+When an existingSecret is set (secrets.*, or an external dependency's) and the cluster can be read,
+every key the chart reads from it must be there.
+Takes (dict "root" $ "name" "<Secret>" "value" "<the values key naming it>" "keys" (list "<key>" ...)).
 */}}
 {{- define "ecommerce.checkExistingSecret" -}}
 {{- $secret := lookup "v1" "Secret" .root.Release.Namespace .name }}
