@@ -17,10 +17,6 @@ The environment is exactly: the keys of the component's ConfigMap (envFrom) + se
 {{- $root := .root }}
 {{- $v := .values }}
 {{- $name := include "ecommerce.componentName" . }}
-{{- $minReplicas := ternary $v.autoscaling.minReplicas $v.replicaCount $v.autoscaling.enabled }}
-{{- if and $v.pdb.enabled (lt (int $minReplicas) 2) }}
-{{- fail (printf "%s.pdb.enabled needs at least 2 replicas (replicaCount, or autoscaling.minReplicas when autoscaling is on): a PodDisruptionBudget with minAvailable 1 over one replica blocks every node drain" .valuesKey) }}
-{{- end }}
 apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -190,9 +186,25 @@ spec:
 {{- end }}
 {{- end }}
 
-{{/* The PodDisruptionBudget, when values.pdb.enabled (the Deployment checks the replica count). */}}
+{{/*
+The PodDisruptionBudget, when values.pdb.enabled. minAvailable (a count, or a percentage rounded up
+as Kubernetes does) must stay below the fewest replicas the service runs (replicaCount, or
+autoscaling.minReplicas): otherwise no pod may ever be evicted and every node drain blocks.
+*/}}
 {{- define "ecommerce.servicePdb" -}}
-{{- if .values.pdb.enabled }}
+{{- $v := .values }}
+{{- if $v.pdb.enabled }}
+{{- $minReplicas := int (ternary $v.autoscaling.minReplicas $v.replicaCount $v.autoscaling.enabled) }}
+{{- $min := $v.pdb.minAvailable }}
+{{- $minCount := 0 }}
+{{- if kindIs "string" $min }}
+{{- $minCount = div (add (mul (trimSuffix "%" $min | atoi) $minReplicas) 99) 100 }}
+{{- else }}
+{{- $minCount = int $min }}
+{{- end }}
+{{- if ge (int $minCount) $minReplicas }}
+{{- fail (printf "%s.pdb.minAvailable (%v) must be below the service's minimum replicas (%d: replicaCount, or autoscaling.minReplicas when autoscaling is on): a PodDisruptionBudget no pod can leave blocks every node drain" .valuesKey $min $minReplicas) }}
+{{- end }}
 apiVersion: policy/v1
 kind: PodDisruptionBudget
 metadata:
@@ -200,7 +212,7 @@ metadata:
   labels:
     {{- include "ecommerce.componentLabels" . | nindent 4 }}
 spec:
-  minAvailable: {{ .values.pdb.minAvailable }}
+  minAvailable: {{ $min }}
   selector:
     matchLabels:
       {{- include "ecommerce.componentSelectorLabels" . | nindent 6 }}
