@@ -10,7 +10,7 @@
 // Environment: SMOKE_COLLECTION (path), SMOKE_FOLDER, SMOKE_ROUTES (JSON [{prefix, target}]),
 // SMOKE_HOST_HEADER (optional), ADMIN_EMAIL, ADMIN_PASSWORD (collection variables adminEmail,
 // adminPassword), SMOKE_TIMEOUT_MS (per request, default 15000). The collection's base URLs
-// (usersUrl, productsUrl, ordersUrl, and baseUrl) all name the router.
+// (usersUrl, productsUrl, ordersUrl) all name the router.
 'use strict';
 
 const fs = require('node:fs');
@@ -66,8 +66,8 @@ const router = http.createServer((req, res) => {
 });
 
 router.listen(0, '127.0.0.1', () => {
-  const baseUrl = `http://127.0.0.1:${router.address().port}`;
-  console.log(`run-smoke: folder "${folder}" via ${baseUrl} -> ${routes.map((r) => `${r.prefix} ${r.target}`).join(', ')}`);
+  const routerUrl = `http://127.0.0.1:${router.address().port}`;
+  console.log(`run-smoke: folder "${folder}" via ${routerUrl} -> ${routes.map((r) => `${r.prefix} ${r.target}`).join(', ')}`);
   newman.run(
     {
       collection,
@@ -77,10 +77,9 @@ router.listen(0, '127.0.0.1', () => {
       // The collection's variables (see api-collection/environments): one base URL per service,
       // all pointing at the router here, which sends each /api prefix where the Ingress would.
       envVar: [
-        { key: 'baseUrl', value: baseUrl },
-        { key: 'usersUrl', value: baseUrl },
-        { key: 'productsUrl', value: baseUrl },
-        { key: 'ordersUrl', value: baseUrl },
+        { key: 'usersUrl', value: routerUrl },
+        { key: 'productsUrl', value: routerUrl },
+        { key: 'ordersUrl', value: routerUrl },
         { key: 'adminEmail', value: process.env.ADMIN_EMAIL || '' },
         { key: 'adminPassword', value: process.env.ADMIN_PASSWORD || '' },
       ],
