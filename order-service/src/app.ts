@@ -14,7 +14,8 @@ import type { OrderServiceConfig } from './config';
 import type { OrderDeps } from './domain/ports';
 import type { PaymentGateway } from './domain/payments/payment-gateway';
 import { SimulatedPaymentGateway } from './domain/payments/simulated-payment-gateway';
-import { PostgresOrderStore } from './data-access/order.store';
+import { CachedOrderStore } from './data-access/cached-order.store';
+import { OrderChangeListener } from './data-access/order-change-listener';
 import { OutboxRepository } from './data-access/outbox.repository';
 import { ProductCatalogClient } from './data-access/product-catalog.client';
 import { orderRoutes } from './entry-points/http/order.routes';
@@ -24,7 +25,7 @@ import { OutboxRelay, type OutboxRelayOptions } from './entry-points/workers/out
 import { PeriodicSweeper } from './entry-points/workers/payment-timeout-sweeper';
 
 export interface OrderServiceDeps {
-  config: Pick<OrderServiceConfig, 'INTERNAL_API_TOKEN' | 'USER_SERVICE_URL' | 'PRODUCT_SERVICE_URL' | 'ORDER_PAYMENT_TIMEOUT'>;
+  config: Pick<OrderServiceConfig, 'DATABASE_URL' | 'INTERNAL_API_TOKEN' | 'USER_SERVICE_URL' | 'PRODUCT_SERVICE_URL' | 'ORDER_PAYMENT_TIMEOUT'>;
   logger: Logger;
   lifecycle: Lifecycle;
   dataSource: DataSource;
@@ -41,7 +42,10 @@ export interface OrderServiceDeps {
 export interface OrderServiceApp extends HttpApps {
   relay: OutboxRelay;
   sweeper: PeriodicSweeper;
-  /** The outbox relay and the periodic sweeper; the API works without them (events wait in the outbox). */
+  /**
+   * The outbox relay, the periodic sweeper and the order-change listener; the API works without them
+   * (events wait in the outbox, order reads go to PostgreSQL every time).
+   */
   startWorkers(): void;
   stopWorkers(): Promise<void>;
 }
@@ -50,7 +54,9 @@ export interface OrderServiceApp extends HttpApps {
 export function createOrderServiceApp(deps: OrderServiceDeps): OrderServiceApp {
   const { config, logger } = deps;
   const metrics = createMetrics('order-service');
-  const store = new PostgresOrderStore(deps.dataSource);
+  // Orders are read from memory only while changes are heard (see CachedOrderStore).
+  const store = new CachedOrderStore(deps.dataSource, { ttlMs: 5_000, maxEntries: 10_000 });
+  const changes = new OrderChangeListener({ url: config.DATABASE_URL, logger, subscriber: store });
   const outbox = new OutboxRepository(deps.dataSource);
   const orderMetrics = createOrderMetrics(metrics, { outbox, logger });
   const client = (baseURL: string) => createServiceClient({ baseURL, internalToken: config.INTERNAL_API_TOKEN, userAgent: 'order-service', timeoutMs: 5000 });
@@ -99,9 +105,10 @@ export function createOrderServiceApp(deps: OrderServiceDeps): OrderServiceApp {
     startWorkers: () => {
       relay.start();
       sweeper.start();
+      changes.start();
     },
     stopWorkers: async () => {
-      await Promise.all([relay.stop(), sweeper.stop()]);
+      await Promise.all([relay.stop(), sweeper.stop(), changes.stop()]);
     },
   };
 }

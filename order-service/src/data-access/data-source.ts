@@ -1,5 +1,6 @@
 import { createPostgresDataSource } from '@ecommerce/service-kit';
 import { CreateOrderTables1732180000000 } from './migrations/1732180000000-create-order-tables';
+import { NotifyOrderChanges1732190000000 } from './migrations/1732190000000-notify-order-changes';
 
 /** Serialises migrations across replicas starting together (pg_advisory_lock key). */
 export const MIGRATION_LOCK_KEY = 3_003_001;
@@ -13,6 +14,6 @@ export const createDataSource = (url: string, poolSize?: number) =>
     url,
     applicationName: 'order-service',
     entities: [],
-    migrations: [CreateOrderTables1732180000000],
+    migrations: [CreateOrderTables1732180000000, NotifyOrderChanges1732190000000],
     poolSize,
   });

@@ -15,15 +15,23 @@ export class StaleOrderError extends Error {
 
 const outboxValues = (event: OutboxEvent) => [event.id, event.routingKey, JSON.stringify(event.body), JSON.stringify(event.headers)];
 
+/** What one transaction wrote: its events, and the orders it locked or changed. */
+interface TxWrites {
+  events: OutboxEvent[];
+  orders: Set<string>;
+}
+
 class PostgresOrderTx implements OrderTx {
-  constructor(private readonly m: EntityManager, private readonly written: OutboxEvent[]) {}
+  constructor(private readonly m: EntityManager, private readonly written: TxWrites) {}
 
   private query = (sql: string, params?: unknown[]) => this.m.query(sql, params) as Promise<unknown[]>;
 
   async lockOrder(id: string): Promise<Order | undefined> {
     // Lock first, then read in a new statement: only that one sees what the lock holder committed.
     const locked = await this.query('SELECT 1 FROM orders WHERE id = $1 FOR UPDATE', [id]);
-    return locked.length ? loadOrder(this.query, id) : undefined;
+    if (!locked.length) return undefined;
+    this.written.orders.add(id);
+    return loadOrder(this.query, id);
   }
 
   async lockUnpaidPlacedBefore(cutoff: Date, limit: number): Promise<Order[]> {
@@ -32,6 +40,7 @@ class PostgresOrderTx implements OrderTx {
        ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
       [cutoff, limit],
     )) as OrderRow[];
+    for (const row of rows) this.written.orders.add(row.id);
     return hydrateOrders(this.query, rows);
   }
 
@@ -61,7 +70,7 @@ class PostgresOrderTx implements OrderTx {
         ...outboxValues(event),
       ],
     );
-    this.written.push(event);
+    this.written.events.push(event);
   }
 
   async recordTransition(order: Order, entry: HistoryEntry, event: OutboxEvent): Promise<void> {
@@ -77,10 +86,12 @@ class PostgresOrderTx implements OrderTx {
       [entry.status, entry.at, order.id, order.version, entry.reason, ...outboxValues(event)],
     )) as { moved: number }[];
     if (moved !== 1) throw new StaleOrderError(`order ${order.id} changed since version ${order.version} was read`);
-    this.written.push(event);
+    this.written.orders.add(order.id);
+    this.written.events.push(event);
   }
 
   async insertPayment(orderId: string, p: Payment): Promise<void> {
+    this.written.orders.add(orderId);
     await this.query(
       `INSERT INTO payments (id, order_id, kind, amount, currency, status, gateway_reference, failure_reason, refund_of, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
@@ -135,11 +146,15 @@ export class PostgresOrderStore implements OrderStore {
   }
 
   async transaction<T>(fn: (tx: OrderTx) => Promise<T>): Promise<T> {
-    const written: OutboxEvent[] = [];
+    const written: TxWrites = { events: [], orders: new Set() };
     const result = await this.dataSource.transaction((manager) => fn(new PostgresOrderTx(manager, written)));
-    if (written.length) for (const listener of this.listeners) listener(written);
+    this.committed(written.orders);
+    if (written.events.length) for (const listener of this.listeners) listener(written.events);
     return result;
   }
+
+  /** Called once a transaction that locked or changed these orders has committed. */
+  protected committed(_orderIds: ReadonlySet<string>): void {}
 
   findById(id: string): Promise<Order | undefined> {
     return loadOrder(this.query, id);

@@ -69,6 +69,7 @@ export async function startOrderService(options: HarnessOptions) {
   const lifecycle = new Lifecycle(logger);
   const deps: OrderServiceDeps = {
     config: {
+      DATABASE_URL: db.url,
       INTERNAL_API_TOKEN: INTERNAL_TOKEN,
       USER_SERVICE_URL: users.url,
       PRODUCT_SERVICE_URL: options.productServiceUrl ?? products.url,

@@ -23,14 +23,15 @@ export class CachedProductRepository extends ProductRepository {
     this.cache = new LRUCache({ max: options.maxEntries, ttl: options.ttlMs });
   }
 
-  override async findById(id: string): Promise<ProductRecord | null> {
+  override findById(id: string): Promise<ProductRecord | null> {
     const key = id.toLowerCase();
     const hit = this.cache.get(key);
-    if (hit) return hit;
-    const record = await super.findById(id);
-    // Absent products are not cached, so a product created on another replica shows at once.
-    if (record) this.cache.set(key, Object.freeze(record));
-    return record;
+    if (hit) return Promise.resolve(hit);
+    return super.findById(id).then((record) => {
+      // Absent products are not cached, so a product created on another replica shows at once.
+      if (record) this.cache.set(key, Object.freeze(record));
+      return record;
+    });
   }
 
   override async update(id: string, changes: ProductChanges): Promise<ProductRecord | null> {

@@ -34,10 +34,12 @@ export class Catalog {
   }
 
   /** A live product; deleted, unknown and malformed ids all read as 404 NOT_FOUND. */
-  async get(id: string): Promise<Product> {
-    const record = isProductId(id) ? await this.store.findById(id) : null;
-    if (!record || record.deletedAt) throw missing();
-    return withoutDeletion(record);
+  get(id: string): Promise<Product> {
+    if (!isProductId(id)) return Promise.reject(missing());
+    return this.store.findById(id).then((record) => {
+      if (!record || record.deletedAt) throw missing();
+      return withoutDeletion(record);
+    });
   }
 
   async list(filter: ProductFilter, sort: ProductSort, page: number, limit: number): Promise<Page<Product>> {

@@ -1,4 +1,4 @@
-import { ApiRouter, requireRole, schemas, type UserAuthenticator } from '@ecommerce/service-kit';
+import { ApiRouter, requireRole, schemas, sharedJsonResponder, type UserAuthenticator } from '@ecommerce/service-kit';
 import type { Catalog } from '../domain/catalog';
 import type { DomainMetrics } from '../metrics';
 import {
@@ -20,6 +20,7 @@ export function productRoutes(deps: { catalog: Catalog; auth: UserAuthenticator;
   const { catalog, auth, metrics } = deps;
   const admin = [auth.authenticate, requireRole('admin')];
   const api = new ApiRouter();
+  const respondShared = sharedJsonResponder();
 
   // Declared before /:id so the literal path is never read as an id.
   api.route({
@@ -58,9 +59,7 @@ export function productRoutes(deps: { catalog: Catalog; auth: UserAuthenticator;
     tags,
     params: productIdParams,
     responses: { 200: { description: 'The product', schema: productSchema }, ...missing },
-    handler: async (ctx, { params }) => {
-      ctx.body = await catalog.get(params.id);
-    },
+    handler: (ctx, { params }) => catalog.get(params.id).then((product) => respondShared(ctx, product)),
   });
 
   api.route({

@@ -66,6 +66,16 @@ function startedCheck(isStarted: HttpAppsOptions['isStarted']): Record<string, R
   };
 }
 
+const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
+
+/** Parses JSON bodies; requests whose method carries none skip the parser (and the promise it costs) entirely. */
+function jsonBody(limit: string): Middleware {
+  const parse = bodyParser({ enableTypes: ['json'], jsonLimit: limit, encoding: 'utf-8' });
+  return function parseJsonBody(ctx, next) {
+    return BODYLESS_METHODS.has(ctx.method) ? next() : parse(ctx, next);
+  };
+}
+
 const routerOf = (m: Mountable): Router => ('router' in m && !(m instanceof Router) ? m.router : (m as Router));
 
 function baseApp(options: HttpAppsOptions, metrics: ServiceMetrics): Koa {
@@ -77,7 +87,7 @@ function baseApp(options: HttpAppsOptions, metrics: ServiceMetrics): Koa {
     observeRequests(options.logger, metrics, QUIET_PATHS),
     errorHandler(options.logger),
     securityHeaders(),
-    bodyParser({ enableTypes: ['json'], jsonLimit: options.bodyLimit ?? '100kb', encoding: 'utf-8' }),
+    jsonBody(options.bodyLimit ?? '100kb'),
   ];
   for (const m of chain) app.use(m);
   if (options.isStarted) app.use(startupGate(options.isStarted));

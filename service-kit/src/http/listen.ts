@@ -30,8 +30,12 @@ export async function listen(app: Koa, port: number, host = '0.0.0.0'): Promise<
       new Promise<void>((resolve) => {
         const force = setTimeout(() => server.closeAllConnections(), graceMs);
         force.unref();
+        // A keep-alive connection whose request finishes during the drain would otherwise stay
+        // open (and hold close() back) until the grace period ends.
+        const sweep = setInterval(() => server.closeIdleConnections(), 50);
         server.close(() => {
           clearTimeout(force);
+          clearInterval(sweep);
           resolve();
         });
         server.closeIdleConnections();

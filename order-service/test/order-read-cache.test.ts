@@ -1,0 +1,117 @@
+import { eventually } from '@ecommerce/service-kit/testing';
+import { CachedOrderStore } from '../src/data-access/cached-order.store';
+import { startOrderService, type OrderServiceHarness } from './support/order-service-harness';
+
+let h: OrderServiceHarness;
+let customer: ReturnType<OrderServiceHarness['customer']>;
+beforeAll(async () => {
+  h = await startOrderService({ name: 'read_cache' });
+  customer = h.customer();
+  await eventually(async () => expect(await listenerBackends()).toHaveLength(1));
+});
+afterAll(() => h?.close());
+
+/** A change made with triggers off: PostgreSQL announces nothing, so only a read that reaches it can see the change. */
+const quietly = (orderId: string, status: string) =>
+  h.dataSource.transaction(async (m) => {
+    await m.query('SET LOCAL session_replication_role = replica');
+    await m.query('UPDATE orders SET status = $2 WHERE id = $1', [orderId, status]);
+  });
+/** A change as another replica (or an operator in psql) would commit it. */
+const elsewhere = (orderId: string, status: string) => h.dataSource.query('UPDATE orders SET status = $2 WHERE id = $1', [orderId, status]);
+const listenerBackends = async () =>
+  (await h.dataSource.query(
+    "SELECT pid FROM pg_stat_activity WHERE application_name = 'order-service-listener' AND datname = current_database()",
+  )) as { pid: number }[];
+const statusOf = async (orderId: string) => (await h.read(customer.authorization, orderId)).status as string;
+
+describe('GET /api/orders/:id from the read cache', () => {
+  it('answers a repeated read from memory', async () => {
+    const { id } = await h.pendingOrder(customer.authorization);
+    expect(await statusOf(id)).toBe('PENDING');
+    await quietly(id, 'CANCELLED');
+    expect(await statusOf(id)).toBe('PENDING');
+  });
+
+  it('shows a change committed elsewhere as soon as PostgreSQL announces it, long before the entry would expire', async () => {
+    const { id } = await h.pendingOrder(customer.authorization);
+    expect(await statusOf(id)).toBe('PENDING');
+    await elsewhere(id, 'CANCELLED');
+    // The entry would live 5 s; the notification arrives within milliseconds.
+    await eventually(async () => expect(await statusOf(id)).toBe('CANCELLED'), 1_000, 10);
+  });
+
+  it("shows this replica's own change in the answer to the very next read", async () => {
+    const { id } = await h.pendingOrder(customer.authorization);
+    expect(await statusOf(id)).toBe('PENDING');
+    expect((await h.pay(customer.authorization, id)).status).toBe(200);
+    expect(await statusOf(id)).toBe('PAID');
+  });
+
+  it('reads PostgreSQL every time while change notifications are lost, and uses memory again once they are back', async () => {
+    const { id } = await h.pendingOrder(customer.authorization);
+    expect(await statusOf(id)).toBe('PENDING');
+    const [{ pid }] = await listenerBackends();
+    await h.dataSource.query('SELECT pg_terminate_backend($1)', [pid]);
+    await quietly(id, 'CANCELLED');
+    await eventually(async () => expect(await statusOf(id)).toBe('CANCELLED'), 2_000, 10);
+
+    await eventually(async () => expect((await listenerBackends()).map((b) => b.pid)).not.toEqual([pid]));
+    await eventually(async () => expect(await listenerBackends()).toHaveLength(1));
+    // Listening again: reads are kept, so a quiet change no longer shows.
+    await eventually(async () => {
+      await quietly(id, 'PENDING');
+      await statusOf(id);
+      await quietly(id, 'CANCELLED');
+      expect(await statusOf(id)).toBe('PENDING');
+    });
+  });
+});
+
+describe('CachedOrderStore', () => {
+  let store: CachedOrderStore;
+  beforeEach(() => {
+    store = new CachedOrderStore(h.dataSource, { ttlMs: 60_000, maxEntries: 100 });
+    store.reset(true);
+  });
+
+  it('does not keep a read that was under way when a change to the same order was announced', async () => {
+    const { id } = await h.pendingOrder(customer.authorization);
+    const reading = store.findById(id);
+    store.changed(id);
+    expect((await reading)?.status).toBe('PENDING');
+    await quietly(id, 'CANCELLED');
+    expect((await store.findById(id))?.status).toBe('CANCELLED');
+  });
+
+  it('keeps a read that no change raced with, and serves concurrent misses with one query', async () => {
+    const { id } = await h.pendingOrder(customer.authorization);
+    const [a, b] = await Promise.all([store.findById(id), store.findById(id)]);
+    expect(a).toBe(b);
+    await quietly(id, 'CANCELLED');
+    expect((await store.findById(id))?.status).toBe('PENDING');
+  });
+
+  it('serves nothing from memory until it is told changes are being heard', async () => {
+    const { id } = await h.pendingOrder(customer.authorization);
+    store.reset(false);
+    expect((await store.findById(id))?.status).toBe('PENDING');
+    await quietly(id, 'CANCELLED');
+    expect((await store.findById(id))?.status).toBe('CANCELLED');
+  });
+
+  it('does not remember that an order was missing', async () => {
+    const { id } = await h.pendingOrder(customer.authorization);
+    const copy = '7a1d6a3e-1f4c-4d1e-9f0a-3b2c1d0e9f8a';
+    expect(await store.findById(copy)).toBeUndefined();
+    await h.dataSource.transaction(async (m) => {
+      await m.query('SET LOCAL session_replication_role = replica');
+      await m.query(
+        `INSERT INTO orders (id, user_id, status, total, currency, shipping_address, created_at, updated_at, version)
+         SELECT $2, user_id, status, total, currency, shipping_address, created_at, updated_at, version FROM orders WHERE id = $1`,
+        [id, copy],
+      );
+    });
+    expect((await store.findById(copy))?.id).toBe(copy);
+  });
+});
