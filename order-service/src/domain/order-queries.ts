@@ -2,8 +2,8 @@ import { forbidden, type Page } from '@ecommerce/service-kit';
 import { visibleOrder, type Actor, type Order } from './order';
 import type { OrderListQuery, OrderStore } from './ports';
 
-export async function getOrder(store: OrderStore, actor: Actor, orderId: string): Promise<Order> {
-  return visibleOrder(await store.findById(orderId), actor);
+export function getOrder(store: OrderStore, actor: Actor, orderId: string): Promise<Order> {
+  return store.findById(orderId).then((order) => visibleOrder(order, actor));
 }
 
 /** Customers list their own orders; admins list everyone's, optionally one user's. Newest first. */

@@ -9,7 +9,21 @@ export interface OrderResource extends WithIsoTimes<Omit<Order, 'history' | 'pay
   payments: WithIsoTimes<Omit<Payment, 'refundOf'>, 'createdAt'>[];
 }
 
+const sharedResources = new WeakMap<Order, OrderResource>();
+
+/**
+ * The order as the API shows it. A frozen order is one the read cache shares between requests: its
+ * resource is made once and shared too (frozen), so the API can also serialise it once.
+ */
 export function toOrderResource(order: Order): OrderResource {
+  const shared = sharedResources.get(order);
+  if (shared) return shared;
+  const resource = buildResource(order);
+  if (Object.isFrozen(order)) sharedResources.set(order, Object.freeze(resource));
+  return resource;
+}
+
+function buildResource(order: Order): OrderResource {
   return {
     id: order.id,
     userId: order.userId,

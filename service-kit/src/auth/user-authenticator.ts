@@ -57,6 +57,9 @@ export function requireRole(...roles: Role[]): Middleware {
   };
 }
 
+/** Tokens are kept in memory only as their digests. */
+const cacheKey = (token: string): string => createHash('sha256').update(token).digest('base64url');
+
 /** The authenticated user of a request (set by an authenticate middleware), or 401. */
 export function currentUser(state: { user?: AuthenticatedUser }): AuthenticatedUser {
   if (!state.user) throw unauthenticated();
@@ -79,17 +82,32 @@ export class UserAuthenticator {
     this.cache = new LRUCache({ max: options.cacheMaxEntries ?? 10_000, ttlAutopurge: false, ttlResolution: 0, perf: { now: this.now } });
   }
 
-  /** Koa middleware: sets ctx.state.user or throws 401 / 503. */
-  readonly authenticate: Middleware = async (ctx, next) => {
-    ctx.state.user = await this.verify(ctx.get('Authorization'));
-    return next();
+  /**
+   * Koa middleware: sets ctx.state.user or throws 401 / 503. A token in the cache (the usual case)
+   * is settled synchronously, without a promise of its own.
+   */
+  readonly authenticate: Middleware = (ctx, next) => {
+    const token = bearerToken(ctx.get('Authorization'));
+    const key = cacheKey(token);
+    const cached = this.cache.get(key);
+    if (cached) {
+      ctx.state.user = cached;
+      return next();
+    }
+    return this.lookUp(token, key).then((user) => {
+      ctx.state.user = user;
+      return next();
+    });
   };
 
   async verify(authorizationHeader: string | undefined): Promise<AuthenticatedUser> {
     const token = bearerToken(authorizationHeader);
-    const key = createHash('sha256').update(token).digest('base64url');
-    const cached = this.cache.get(key);
-    if (cached) return cached;
+    const key = cacheKey(token);
+    return this.cache.get(key) ?? this.lookUp(token, key);
+  }
+
+  /** One call to user-service per token at a time, however many requests carry it. */
+  private lookUp(token: string, key: string): Promise<AuthenticatedUser> {
     let call = this.pending.get(key);
     if (!call) {
       call = this.callUserService(token, key).finally(() => this.pending.delete(key));

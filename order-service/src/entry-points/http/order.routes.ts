@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import { ApiRouter, badRequest, currentUser, requireRole, type UserAuthenticator } from '@ecommerce/service-kit';
+import { ApiRouter, badRequest, currentUser, requireRole, sharedJsonResponder, type UserAuthenticator } from '@ecommerce/service-kit';
 import type { Actor } from '../../domain/order';
 import { toOrderResource } from '../../domain/order-resource';
 import type { OrderDeps } from '../../domain/ports';
@@ -36,6 +36,7 @@ const common = { 400: failure('Invalid request (VALIDATION_FAILED)'), 401: failu
 /** The public order API (DESIGN.md § order-service). */
 export function orderRoutes(deps: OrderDeps, auth: UserAuthenticator): ApiRouter {
   const api = new ApiRouter();
+  const respondShared = sharedJsonResponder();
   const user = [auth.authenticate];
   const admin = [auth.authenticate, requireRole('admin')];
   const tags = ['orders'];
@@ -89,9 +90,7 @@ export function orderRoutes(deps: OrderDeps, auth: UserAuthenticator): ApiRouter
     params: orderIdParams,
     middleware: user,
     responses: { 200: { description: 'The order', schema: orderResponse }, ...common, 404: failure('No such order, or not yours') },
-    handler: async (ctx, { params }) => {
-      ctx.body = toOrderResource(await getOrder(deps.store, actorOf(ctx), params.id));
-    },
+    handler: (ctx, { params }) => getOrder(deps.store, actorOf(ctx), params.id).then((order) => respondShared(ctx, toOrderResource(order))),
   });
 
   api.route({
