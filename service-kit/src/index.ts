@@ -18,4 +18,4 @@ export * from './http/serve';
 export * from './lifecycle/retry';
 export * from './data/postgres';
 export * from './http/middleware/observe-request.middleware';
-export * from './http/json-body';
+export * from './http/shared-values';

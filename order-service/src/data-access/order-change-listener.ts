@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import type { Logger } from '@ecommerce/service-kit';
 
-/** The channel the `orders_notify_change` triggers (migration 1732190000000) notify with an order's id. */
+/** The channel the `<table>_notify_change` triggers (migration 1732190000000) notify with an order's id. */
 export const ORDER_CHANGED_CHANNEL = 'order_changed';
 
 export interface OrderChangeSubscriber {
@@ -33,10 +33,6 @@ export class OrderChangeListener {
   private readonly givenUp = new WeakSet<Client>();
 
   constructor(private readonly options: OrderChangeListenerOptions) {}
-
-  get listening(): boolean {
-    return this.client !== undefined;
-  }
 
   start(): void {
     this.stopped = false;
@@ -88,7 +84,7 @@ export class OrderChangeListener {
     client.removeAllListeners('error');
     client.on('error', () => undefined); // a late socket error on a client already given up
     void client.end().catch(() => undefined);
-    if (this.client === client || this.client === undefined) this.drop();
+    if (this.client === client) this.drop();
     if (this.stopped) return;
     const min = this.options.reconnectMinMs ?? 250;
     const delay = Math.min(this.options.reconnectMaxMs ?? 10_000, min * 2 ** this.attempt++);

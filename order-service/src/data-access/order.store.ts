@@ -15,7 +15,7 @@ export class StaleOrderError extends Error {
 
 const outboxValues = (event: OutboxEvent) => [event.id, event.routingKey, JSON.stringify(event.body), JSON.stringify(event.headers)];
 
-/** What one transaction wrote: its events, and the orders it locked or changed. */
+/** What one transaction wrote: its events, and the orders it changed. */
 interface TxWrites {
   events: OutboxEvent[];
   orders: Set<string>;
@@ -29,9 +29,7 @@ class PostgresOrderTx implements OrderTx {
   async lockOrder(id: string): Promise<Order | undefined> {
     // Lock first, then read in a new statement: only that one sees what the lock holder committed.
     const locked = await this.query('SELECT 1 FROM orders WHERE id = $1 FOR UPDATE', [id]);
-    if (!locked.length) return undefined;
-    this.written.orders.add(id);
-    return loadOrder(this.query, id);
+    return locked.length ? loadOrder(this.query, id) : undefined;
   }
 
   async lockUnpaidPlacedBefore(cutoff: Date, limit: number): Promise<Order[]> {
@@ -40,7 +38,6 @@ class PostgresOrderTx implements OrderTx {
        ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
       [cutoff, limit],
     )) as OrderRow[];
-    for (const row of rows) this.written.orders.add(row.id);
     return hydrateOrders(this.query, rows);
   }
 
@@ -153,7 +150,7 @@ export class PostgresOrderStore implements OrderStore {
     return result;
   }
 
-  /** Called once a transaction that locked or changed these orders has committed. */
+  /** Called once a transaction that changed these orders has committed. */
   protected committed(_orderIds: ReadonlySet<string>): void {}
 
   findById(id: string): Promise<Order | undefined> {

@@ -1,3 +1,4 @@
+import { derivedOncePerFrozen } from '@ecommerce/service-kit';
 import type { HistoryEntry, Order, Payment } from './order';
 
 /** T with the fields K as ISO 8601 strings instead of Dates. */
@@ -9,22 +10,12 @@ export interface OrderResource extends WithIsoTimes<Omit<Order, 'history' | 'pay
   payments: WithIsoTimes<Omit<Payment, 'refundOf'>, 'createdAt'>[];
 }
 
-const sharedResources = new WeakMap<Order, OrderResource>();
-
 /**
- * The order as the API shows it. A frozen order is one the read cache shares between requests: its
- * resource is made once and shared too (frozen), so the API can also serialise it once.
+ * The order as the API shows it. An order the read cache shares (frozen) gets one shared resource,
+ * so the API can also serialise it once.
  */
-export function toOrderResource(order: Order): OrderResource {
-  const shared = sharedResources.get(order);
-  if (shared) return shared;
-  const resource = buildResource(order);
-  if (Object.isFrozen(order)) sharedResources.set(order, Object.freeze(resource));
-  return resource;
-}
-
-function buildResource(order: Order): OrderResource {
-  return {
+export const toOrderResource = derivedOncePerFrozen(
+  (order: Order): OrderResource => ({
     id: order.id,
     userId: order.userId,
     status: order.status,
@@ -45,5 +36,5 @@ function buildResource(order: Order): OrderResource {
     })),
     createdAt: order.createdAt.toISOString(),
     updatedAt: order.updatedAt.toISOString(),
-  };
-}
+  }),
+);

@@ -1,3 +1,4 @@
+import { derivedOncePerFrozen } from '@ecommerce/service-kit';
 /** What an admin decides about a product. Money in minor units plus an ISO 4217 currency. */
 export interface NewProduct {
   name: string;
@@ -57,16 +58,11 @@ export const isProductId = (id: string): boolean => OBJECT_ID.test(id);
 /** Two decimals; 0 while nobody has rated the product (ratingCount says so). */
 export const ratingAverage = ({ count, sum }: RatingTotals): number => (count > 0 ? Math.round((sum / count) * 100) / 100 : 0);
 
-const sharedViews = new WeakMap<ProductRecord, Product>();
-
 /**
- * The product as the API shows it. A frozen record is one the read cache shares between requests:
- * its view is made once and shared too (frozen), so the API can also serialise it once.
+ * The product as the API shows it. A record the read cache shares (frozen) gets one shared view,
+ * so the API can also serialise it once.
  */
-export function withoutDeletion(record: ProductRecord): Product {
-  const shared = sharedViews.get(record);
-  if (shared) return shared;
+export const withoutDeletion = derivedOncePerFrozen((record: ProductRecord): Product => {
   const { deletedAt, ...product } = record;
-  if (Object.isFrozen(record)) sharedViews.set(record, Object.freeze(product));
   return product;
-}
+});

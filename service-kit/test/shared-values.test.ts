@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import { sharedJsonResponder } from '../src/http/json-body';
+import { derivedOncePerFrozen, sharedJsonResponder } from '../src/http/shared-values';
 
 /** Counts how often it is serialised (JSON.stringify calls toJSON once per serialisation). */
 function counted(frozen: boolean) {
@@ -34,5 +34,24 @@ describe('sharedJsonResponder', () => {
     respond(fakeCtx(), body);
     respond(fakeCtx(), body);
     expect(value.calls).toBe(2);
+  });
+});
+
+describe('derivedOncePerFrozen', () => {
+  it('derives a frozen input once and shares the result frozen; other inputs are derived every time', () => {
+    let calls = 0;
+    const view = derivedOncePerFrozen((input: { n: number }) => {
+      calls += 1;
+      return { double: input.n * 2 };
+    });
+    const shared = Object.freeze({ n: 2 });
+    expect(view(shared)).toBe(view(shared));
+    expect(Object.isFrozen(view(shared))).toBe(true);
+    expect(calls).toBe(1);
+    const mutable = { n: 3 };
+    expect(view(mutable)).toEqual({ double: 6 });
+    mutable.n = 4;
+    expect(view(mutable)).toEqual({ double: 8 });
+    expect(calls).toBe(3);
   });
 });

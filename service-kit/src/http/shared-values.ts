@@ -1,0 +1,29 @@
+import type { Context } from 'koa';
+
+/**
+ * Wraps a pure derivation so that a frozen input — an entry a read cache shares between requests —
+ * is derived once and the (frozen) result shared too. Inputs that are not frozen may still change,
+ * so they are derived every time. Kept in a WeakMap: a replaced cache entry takes its result with it.
+ */
+export function derivedOncePerFrozen<T extends object, R>(derive: (input: T) => R): (input: T) => R {
+  const results = new WeakMap<T, R>();
+  return (input) => {
+    const known = results.get(input);
+    if (known !== undefined) return known;
+    const result = derive(input);
+    if (Object.isFrozen(input)) results.set(input, typeof result === 'object' && result !== null ? Object.freeze(result) : result);
+    return result;
+  };
+}
+
+/**
+ * Answers with JSON serialised once per shared (frozen) object instead of on every response: for a
+ * small record most of the serialising is its dates' toISOString.
+ */
+export function sharedJsonResponder(): (ctx: Context, value: object) => void {
+  const serialise = derivedOncePerFrozen((value: object) => JSON.stringify(value));
+  return (ctx, value) => {
+    ctx.type = 'application/json';
+    ctx.body = serialise(value);
+  };
+}
