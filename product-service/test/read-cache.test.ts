@@ -54,11 +54,29 @@ describe('the product read cache', () => {
     expect((await cached.findById(id))?.deletedAt).not.toBeNull();
   });
 
+  const insertBehindItsBack = (id: string) =>
+    db.collection('products').insertOne({ ...newProduct(), _id: new ObjectId(id), sortName: 'x', ratingCount: 0, ratingSum: 0, createdAt: new Date(), updatedAt: new Date(), deletedAt: null, stockMarkers: [] });
+
   it('does not remember that a product was missing', async () => {
     const cached = repository();
     const id = new ObjectId().toHexString();
     expect(await cached.findById(id)).toBeNull();
-    await db.collection('products').insertOne({ ...newProduct(), _id: new ObjectId(id), sortName: 'x', ratingCount: 0, ratingSum: 0, createdAt: new Date(), updatedAt: new Date(), deletedAt: null, stockMarkers: [] });
+    expect(await cached.exists(id)).toBe(false);
+    await insertBehindItsBack(id);
     expect(await cached.findById(id)).not.toBeNull();
+    expect(await cached.exists(id)).toBe(true);
+  });
+
+  it('remembers that a product exists across stock moves and deletion, which never remove it', async () => {
+    const cached = repository(1);
+    const id = new ObjectId().toHexString();
+    await insertBehindItsBack(id);
+    expect(await cached.exists(id)).toBe(true);
+    await cached.applyMovement(id, new ObjectId().toHexString(), -1);
+    await cached.softDelete(id);
+    // Gone from the collection now, which no code path of the service does: only memory can answer true.
+    await db.collection('products').deleteOne({ _id: new ObjectId(id) });
+    expect(await cached.findById(id)).toBeNull();
+    expect(await cached.exists(id)).toBe(true);
   });
 });

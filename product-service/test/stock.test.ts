@@ -112,10 +112,13 @@ describe('stock commits and releases on the internal port', () => {
     expect(released.status).toBe(200);
     expect(released.data).toEqual({ productId: product.id, quantity: 10 });
     expect(await svc.db.collection('stock_movements').findOne({ orderId, action: 'release' })).toMatchObject({ state: 'noop', quantity: 0 });
-    // The order's stock was given up already; taking it now would strand it.
-    const late = await commit(product.id, orderId, 2);
-    expect(late.status).toBe(409);
-    expect(late.data.error.code).toBe('INSUFFICIENT_STOCK');
+    // The release barred the order's commit: the order's stock was given up, and taking it now would strand it.
+    expect(await svc.db.collection('stock_movements').findOne({ orderId, action: 'commit' })).toMatchObject({ state: 'rejected', reason: 'RELEASED' });
+    for (const quantity of [2, 5]) {
+      const late = await commit(product.id, orderId, quantity);
+      expect(late.status).toBe(409);
+      expect(late.data.error).toMatchObject({ code: 'INSUFFICIENT_STOCK', details: [expect.objectContaining({ reason: 'RELEASED' })] });
+    }
     expect(await stockOf(product.id)).toBe(10);
   });
 
@@ -202,15 +205,18 @@ describe('stock commits and releases on the internal port', () => {
       const metrics = (await svc.api.get('/metrics')).data as string;
       const count = (action: string, result: string) =>
         Number(new RegExp(`^stock_movements_total\\{action="${action}",result="${result}",service="product-service"\\} (\\d+)$`, 'm').exec(metrics)?.[1] ?? 0);
-      return [count('commit', 'applied'), count('commit', 'repeated'), count('commit', 'rejected'), count('release', 'noop')];
+      return [count('commit', 'applied'), count('commit', 'repeated'), count('commit', 'rejected'), count('release', 'noop'), count('release', 'applied')];
     };
     const before = await counted();
     const product = await svc.createProduct({ quantity: 1 });
     const orderId = randomUUID();
     expect((await commit(product.id, orderId, 1)).status).toBe(200);
     expect((await commit(product.id, orderId, 1)).status).toBe(200);
-    expect((await commit(product.id, randomUUID(), 1)).status).toBe(409);
-    expect((await release(product.id, randomUUID())).status).toBe(200);
+    expect((await release(product.id, orderId)).status).toBe(200);
+    // Released before any commit: the late commit is refused, not counted as a repeat.
+    const released = randomUUID();
+    expect((await release(product.id, released)).status).toBe(200);
+    expect((await commit(product.id, released, 1)).status).toBe(409);
     expect(await counted()).toEqual(before.map((n) => n + 1));
   });
 });

@@ -17,10 +17,22 @@ export interface ReadCacheOptions {
  */
 export class CachedProductRepository extends ProductRepository {
   private readonly cache: LRUCache<string, ProductRecord>;
+  /** Ids known to exist. Products are only ever soft-deleted, so this never goes stale and needs no TTL. */
+  private readonly known: LRUCache<string, true>;
 
   constructor(collections: Collections, options: ReadCacheOptions) {
     super(collections);
     this.cache = new LRUCache({ max: options.maxEntries, ttl: options.ttlMs });
+    this.known = new LRUCache({ max: options.maxEntries * 10 });
+  }
+
+  // Every stock change asks this first, and every stock change drops the product's cached record.
+  override async exists(productId: string): Promise<boolean> {
+    const key = productId.toLowerCase();
+    if (this.known.has(key)) return true;
+    const found = await super.exists(productId);
+    if (found) this.known.set(key, true);
+    return found;
   }
 
   override findById(id: string): Promise<ProductRecord | null> {

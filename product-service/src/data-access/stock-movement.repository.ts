@@ -35,13 +35,35 @@ export class StockMovementRepository implements MovementStore {
       leaseExpiresAt: new Date(movement.leaseExpiresAt),
       createdAt: new Date(),
     };
+    return (await this.insertOnce(doc)) ? toMovement(doc) : null;
+  }
+
+  async barCommit(orderId: string, productId: string): Promise<boolean> {
+    const now = new Date();
+    return this.insertOnce({
+      _id: new ObjectId(),
+      orderId,
+      productId: toObjectId(productId),
+      action: 'commit',
+      quantity: 0,
+      state: 'rejected',
+      reason: 'RELEASED',
+      leaseToken: '',
+      leaseExpiresAt: now,
+      createdAt: now,
+      settledAt: now,
+    });
+  }
+
+  /** False when the unique index already holds a movement for this (orderId, productId, action). */
+  private async insertOnce(doc: StockMovementDocument): Promise<boolean> {
     try {
       await this.movements.insertOne(doc);
+      return true;
     } catch (err) {
-      if (isDuplicateKey(err)) return null;
+      if (isDuplicateKey(err)) return false;
       throw err;
     }
-    return toMovement(doc);
   }
 
   async find(orderId: string, productId: string, action: StockAction): Promise<StockMovement | null> {

@@ -24,6 +24,11 @@ export interface MovementStore {
   /** Records a pending movement leased to its inserter; null when this (orderId, productId, action) exists. */
   insertPending(movement: Omit<StockMovement, 'id' | 'state'>): Promise<StockMovement | null>;
   find(orderId: string, productId: string, action: StockAction): Promise<StockMovement | null>;
+  /**
+   * Records this order's commit of this product as refused (RELEASED) before any commit was made,
+   * so none can be made later; false when a commit was recorded first.
+   */
+  barCommit(orderId: string, productId: string): Promise<boolean>;
   /** Moves the lease from `fromToken` to `toToken`; false when someone else holds it now or it is settled. */
   transferLease(id: string, fromToken: string, toToken: string, leaseExpiresAt: number): Promise<boolean>;
   /** Settles a pending movement whose lease `token` still holds; false when the lease was lost. */
@@ -76,6 +81,9 @@ export interface StockOptions {
   pollMs?: number;
   onCleanupError?: (err: unknown) => void;
 }
+
+/** A commit a release recorded as refused before any was made (see MovementStore.barCommit). */
+const isBarred = (movement: StockMovement) => movement.action === 'commit' && movement.reason === 'RELEASED';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -135,7 +143,9 @@ export class Stock {
     const movement = await this.awaitSettled(key, quantity);
     if (movement.state === 'pending') return this.run(movement, movement.leaseToken);
     const level = await this.products.stockLevel(key.productId);
-    return { productId: key.productId, action: key.action, result: movement.state, repeated: true, reason: movement.reason, quantity: level?.quantity ?? 0 };
+    // A barred commit was never asked for before: it is refused, not repeated.
+    const repeated = !isBarred(movement);
+    return { productId: key.productId, action: key.action, result: movement.state, repeated, reason: movement.reason, quantity: level?.quantity ?? 0 };
   }
 
   /**
@@ -147,7 +157,7 @@ export class Stock {
     for (let attempt = 0; ; attempt++) {
       const movement = await this.movements.find(key.orderId, key.productId, key.action);
       if (!movement) throw new Error(`stock movement ${key.orderId}/${key.productId}/${key.action} vanished`);
-      if (key.action === 'commit' && quantity !== undefined && movement.quantity !== quantity) {
+      if (key.action === 'commit' && quantity !== undefined && movement.quantity !== quantity && !isBarred(movement)) {
         throw conflict('IDEMPOTENCY_CONFLICT', 'This order already committed a different quantity of this product');
       }
       if (movement.state !== 'pending') return movement;
@@ -213,11 +223,6 @@ export class Stock {
       const before = await this.products.stockLevel(movement.productId, movement.id);
       if (before?.marked) return { state: 'applied', moved: movement.quantity, stockLeft: before.quantity };
     }
-    // A release already recorded for this order means its stock was given up: taking it now would strand it.
-    if (await this.movements.find(movement.orderId, movement.productId, 'release')) {
-      const level = await this.products.stockLevel(movement.productId);
-      return { state: 'rejected', moved: 0, stockLeft: level?.quantity ?? 0, reason: 'RELEASED' };
-    }
     const result = await this.apply(movement, lease, -movement.quantity);
     if (!result) return undefined;
     const stockLeft = result.level?.quantity ?? 0;
@@ -228,6 +233,13 @@ export class Stock {
   private async decideRelease(movement: StockMovement, lease: Lease): Promise<Decision | undefined> {
     const key = { orderId: movement.orderId, productId: movement.productId, action: 'commit' as const };
     let commit = await this.movements.find(key.orderId, key.productId, key.action);
+    // No commit yet: this order's stock is given up, so bar one arriving later (a retry that lost the
+    // race) from taking it; the commit path then needs no look-up of releases.
+    if (!commit && (await this.movements.barCommit(key.orderId, key.productId))) {
+      const level = await this.products.stockLevel(movement.productId);
+      return { state: 'noop', moved: 0, stockLeft: level?.quantity ?? 0 };
+    }
+    commit ??= await this.movements.find(key.orderId, key.productId, key.action);
     // An unsettled commit of this order is settled first (by its holder, or here if its holder died).
     if (commit?.state === 'pending') {
       const awaited = await this.awaitSettled(key);
