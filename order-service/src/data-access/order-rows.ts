@@ -65,7 +65,15 @@ const ONE_ORDER_SQL = `
   UNION ALL ${childrenOf('(SELECT id FROM o)')}
   ORDER BY kind, seq`;
 
-type Tagged = { kind: 'order' | 'item' | 'history' | 'payment'; row: Record<string, unknown> };
+// The lock is taken in a CTE the result refers to (one it does not refer to is never run).
+const LOCK_ONE_ORDER_SQL = `
+  WITH locked AS (SELECT version FROM orders WHERE id = $1 FOR UPDATE), o AS (SELECT * FROM orders WHERE id = $1)
+  SELECT 'lock' AS kind, 0::bigint AS seq, to_jsonb(locked) AS row FROM locked
+  UNION ALL SELECT 'order', 0, to_jsonb(o) FROM o
+  UNION ALL ${childrenOf('(SELECT id FROM o)')}
+  ORDER BY kind, seq`;
+
+type Tagged = { kind: 'lock' | 'order' | 'item' | 'history' | 'payment'; row: Record<string, unknown> };
 
 /** jsonb gives timestamps as ISO strings and bigints as numbers; rows here keep pg's own types. */
 const asDate = (value: unknown): Date => new Date(value as string);
@@ -76,8 +84,25 @@ const asDate = (value: unknown): Date => new Date(value as string);
  * from the snapshot taken before the wait.
  */
 export async function loadOrder(query: Query, id: string): Promise<Order | undefined> {
-  const tagged = (await query(ONE_ORDER_SQL, [id])) as Tagged[];
-  const [order] = tagged.filter((t) => t.kind === 'order').map((t) => t.row);
+  return fromTagged((await query(ONE_ORDER_SQL, [id])) as Tagged[]);
+}
+
+/**
+ * Locks the order row (until the transaction ends) and reads the order, in one round trip when
+ * nobody held the lock. The statement's snapshot predates any wait for the lock, so after a wait
+ * its items, history and payments may miss what the holder committed; but every such commit also
+ * moved the order's version, which the lock sees current. Versions that differ mean: read again.
+ */
+export async function lockAndLoadOrder(query: Query, id: string): Promise<Order | undefined> {
+  const tagged = (await query(LOCK_ONE_ORDER_SQL, [id])) as Tagged[];
+  const lock = tagged.find((t) => t.kind === 'lock');
+  if (!lock) return undefined;
+  const order = fromTagged(tagged);
+  return order?.version === lock.row.version ? order : loadOrder(query, id);
+}
+
+function fromTagged(tagged: Tagged[]): Order | undefined {
+  const order = tagged.find((t) => t.kind === 'order')?.row;
   if (!order) return undefined;
   const row = { ...order, created_at: asDate(order.created_at), updated_at: asDate(order.updated_at) } as unknown as OrderRow;
   return assemble([row], tagged)[0];

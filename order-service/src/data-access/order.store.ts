@@ -3,7 +3,7 @@ import type { Page } from '@ecommerce/service-kit';
 import type { HistoryEntry, Order, Payment } from '../domain/order';
 import type { OutboxEvent } from '../domain/order-events';
 import type { IdempotencyRecord, OrderListQuery, OrderStore, OrderTx } from '../domain/ports';
-import { hydrateOrders, loadOrder, type OrderRow } from './order-rows';
+import { hydrateOrders, loadOrder, lockAndLoadOrder, type OrderRow } from './order-rows';
 
 /** Called after a transaction that wrote events has committed (the relay wakes, counters move). */
 export type EventsCommittedListener = (events: OutboxEvent[]) => void;
@@ -13,6 +13,8 @@ export class StaleOrderError extends Error {
   override readonly name = 'StaleOrderError';
 }
 
+type Query = (sql: string, params?: unknown[]) => Promise<unknown[]>;
+
 const outboxValues = (event: OutboxEvent) => [event.id, event.routingKey, JSON.stringify(event.body), JSON.stringify(event.headers)];
 
 /** What one transaction wrote: its events, and the orders it changed. */
@@ -21,15 +23,55 @@ interface TxWrites {
   orders: Set<string>;
 }
 
+/** The order row, its items, its history and its event: one statement, so atomic on its own. */
+function insertOrderRows(query: Query, order: Order, event: OutboxEvent): Promise<unknown[]> {
+  return query(
+    `WITH o AS (
+       INSERT INTO orders (id, user_id, status, total, currency, shipping_address, created_at, updated_at, version)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id
+     ), items AS (
+       INSERT INTO order_items (order_id, position, product_id, name, unit_price, quantity, line_total)
+       SELECT o.id, t.position, t.product_id, t.name, t.unit_price, t.quantity, t.line_total
+       FROM o, unnest($10::text[], $11::text[], $12::bigint[], $13::int[], $14::bigint[]) WITH ORDINALITY
+         AS t(product_id, name, unit_price, quantity, line_total, position)
+     ), history AS (
+       INSERT INTO order_history (order_id, status, at, reason)
+       SELECT o.id, h.status, h.at, h.reason FROM o, unnest($15::text[], $16::timestamptz[], $17::text[]) AS h(status, at, reason)
+     )
+     INSERT INTO outbox (id, routing_key, payload, headers) SELECT $18, $19, $20, $21 FROM o`,
+    [
+      order.id, order.userId, order.status, order.total, order.currency, JSON.stringify(order.shippingAddress),
+      order.createdAt, order.updatedAt, order.version,
+      order.items.map((i) => i.productId), order.items.map((i) => i.name), order.items.map((i) => i.unitPrice),
+      order.items.map((i) => i.quantity), order.items.map((i) => i.lineTotal),
+      order.history.map((h) => h.status), order.history.map((h) => h.at), order.history.map((h) => h.reason),
+      ...outboxValues(event),
+    ],
+  );
+}
+
+const transitionSql = (payment: string) => `
+  WITH moved AS (
+    UPDATE orders SET status = $1, updated_at = $2, version = version + 1 WHERE id = $3 AND version = $4 RETURNING id
+  ), history AS (
+    INSERT INTO order_history (order_id, status, at, reason) SELECT id, $1, $2, $5 FROM moved
+  ), event AS (
+    INSERT INTO outbox (id, routing_key, payload, headers) SELECT $6, $7, $8, $9 FROM moved
+  )${payment}
+  SELECT count(*)::int AS moved FROM moved`;
+const TRANSITION_SQL = transitionSql('');
+const TRANSITION_WITH_PAYMENT_SQL = transitionSql(`, payment AS (
+    INSERT INTO payments (id, order_id, kind, amount, currency, status, gateway_reference, failure_reason, refund_of, created_at)
+    SELECT $10, id, $11, $12, $13, $14, $15, $16, $17, $18 FROM moved
+  )`);
+
 class PostgresOrderTx implements OrderTx {
   constructor(private readonly m: EntityManager, private readonly written: TxWrites) {}
 
   private query = (sql: string, params?: unknown[]) => this.m.query(sql, params) as Promise<unknown[]>;
 
-  async lockOrder(id: string): Promise<Order | undefined> {
-    // Lock first, then read in a new statement: only that one sees what the lock holder committed.
-    const locked = await this.query('SELECT 1 FROM orders WHERE id = $1 FOR UPDATE', [id]);
-    return locked.length ? loadOrder(this.query, id) : undefined;
+  lockOrder(id: string): Promise<Order | undefined> {
+    return lockAndLoadOrder(this.query, id);
   }
 
   async lockUnpaidPlacedBefore(cutoff: Date, limit: number): Promise<Order[]> {
@@ -42,58 +84,19 @@ class PostgresOrderTx implements OrderTx {
   }
 
   // Each write below is one statement (data-modifying CTEs): fewer round trips per order, and
-  // the history and event rows exist only if the order row was written.
+  // the history, payment and event rows exist only if the order row was written.
   async insertOrder(order: Order, event: OutboxEvent): Promise<void> {
-    await this.query(
-      `WITH o AS (
-         INSERT INTO orders (id, user_id, status, total, currency, shipping_address, created_at, updated_at, version)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id
-       ), items AS (
-         INSERT INTO order_items (order_id, position, product_id, name, unit_price, quantity, line_total)
-         SELECT o.id, t.position, t.product_id, t.name, t.unit_price, t.quantity, t.line_total
-         FROM o, unnest($10::text[], $11::text[], $12::bigint[], $13::int[], $14::bigint[]) WITH ORDINALITY
-           AS t(product_id, name, unit_price, quantity, line_total, position)
-       ), history AS (
-         INSERT INTO order_history (order_id, status, at, reason)
-         SELECT o.id, h.status, h.at, h.reason FROM o, unnest($15::text[], $16::timestamptz[], $17::text[]) AS h(status, at, reason)
-       )
-       INSERT INTO outbox (id, routing_key, payload, headers) SELECT $18, $19, $20, $21 FROM o`,
-      [
-        order.id, order.userId, order.status, order.total, order.currency, JSON.stringify(order.shippingAddress),
-        order.createdAt, order.updatedAt, order.version,
-        order.items.map((i) => i.productId), order.items.map((i) => i.name), order.items.map((i) => i.unitPrice),
-        order.items.map((i) => i.quantity), order.items.map((i) => i.lineTotal),
-        order.history.map((h) => h.status), order.history.map((h) => h.at), order.history.map((h) => h.reason),
-        ...outboxValues(event),
-      ],
-    );
+    await insertOrderRows(this.query, order, event);
     this.written.events.push(event);
   }
 
-  async recordTransition(order: Order, entry: HistoryEntry, event: OutboxEvent): Promise<void> {
-    const [{ moved }] = (await this.query(
-      `WITH moved AS (
-         UPDATE orders SET status = $1, updated_at = $2, version = version + 1 WHERE id = $3 AND version = $4 RETURNING id
-       ), history AS (
-         INSERT INTO order_history (order_id, status, at, reason) SELECT id, $1, $2, $5 FROM moved
-       ), event AS (
-         INSERT INTO outbox (id, routing_key, payload, headers) SELECT $6, $7, $8, $9 FROM moved
-       )
-       SELECT count(*)::int AS moved FROM moved`,
-      [entry.status, entry.at, order.id, order.version, entry.reason, ...outboxValues(event)],
-    )) as { moved: number }[];
+  async recordTransition(order: Order, entry: HistoryEntry, event: OutboxEvent, p?: Payment): Promise<void> {
+    const params = [entry.status, entry.at, order.id, order.version, entry.reason, ...outboxValues(event)];
+    if (p) params.push(p.id, p.kind, p.amount, p.currency, p.status, p.reference, p.failureReason, p.refundOf, p.createdAt);
+    const [{ moved }] = (await this.query(p ? TRANSITION_WITH_PAYMENT_SQL : TRANSITION_SQL, params)) as { moved: number }[];
     if (moved !== 1) throw new StaleOrderError(`order ${order.id} changed since version ${order.version} was read`);
     this.written.orders.add(order.id);
     this.written.events.push(event);
-  }
-
-  async insertPayment(orderId: string, p: Payment): Promise<void> {
-    this.written.orders.add(orderId);
-    await this.query(
-      `INSERT INTO payments (id, order_id, kind, amount, currency, status, gateway_reference, failure_reason, refund_of, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [p.id, orderId, p.kind, p.amount, p.currency, p.status, p.reference, p.failureReason, p.refundOf, p.createdAt],
-    );
   }
 
   async claimIdempotencyKey(userId: string, key: string, requestHash: string): Promise<IdempotencyRecord | undefined> {
@@ -146,8 +149,17 @@ export class PostgresOrderStore implements OrderStore {
     const written: TxWrites = { events: [], orders: new Set() };
     const result = await this.dataSource.transaction((manager) => fn(new PostgresOrderTx(manager, written)));
     this.committed(written.orders);
-    if (written.events.length) for (const listener of this.listeners) listener(written.events);
+    if (written.events.length) this.eventsCommitted(written.events);
     return result;
+  }
+
+  async insertOrder(order: Order, event: OutboxEvent): Promise<void> {
+    await insertOrderRows(this.query, order, event);
+    this.eventsCommitted([event]);
+  }
+
+  private eventsCommitted(events: OutboxEvent[]): void {
+    for (const listener of this.listeners) listener(events);
   }
 
   /** Called once a transaction that changed these orders has committed. */

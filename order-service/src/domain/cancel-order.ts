@@ -1,6 +1,6 @@
 import { visibleOrder, type Actor, type Order } from './order';
 import { assertTransition, transition } from './order-status';
-import { refundOrderCharge } from './payments/order-payments';
+import { refundCharge } from './payments/order-payments';
 import type { OrderDeps } from './ports';
 
 /**
@@ -10,10 +10,10 @@ import type { OrderDeps } from './ports';
  */
 export async function cancelOrder(deps: OrderDeps, actor: Actor, orderId: string): Promise<Order> {
   return deps.store.transaction(async (tx) => {
-    let order = visibleOrder(await tx.lockOrder(orderId), actor);
+    const order = visibleOrder(await tx.lockOrder(orderId), actor);
     assertTransition(order, 'CANCELLED');
-    if (order.status === 'CONFIRMED') order = await refundOrderCharge(tx, deps.gateway, order);
+    const refund = order.status === 'CONFIRMED' ? await refundCharge(deps.gateway, order) : undefined;
     const reason = order.userId === actor.userId ? 'CANCELLED_BY_CUSTOMER' : 'CANCELLED_BY_ADMIN';
-    return transition(tx, order, 'CANCELLED', reason);
+    return transition(tx, order, 'CANCELLED', reason, refund);
   });
 }

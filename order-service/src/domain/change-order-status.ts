@@ -1,7 +1,7 @@
 import { notFound } from '@ecommerce/service-kit';
 import type { Order, OrderStatus } from './order';
 import { invalidState, transition } from './order-status';
-import { refundOrderCharge } from './payments/order-payments';
+import { refundCharge } from './payments/order-payments';
 import type { OrderDeps, OrderStore } from './ports';
 
 /** Fulfilment by an admin: SHIPPED from CONFIRMED, DELIVERED from SHIPPED; any other move 409. */
@@ -23,14 +23,14 @@ export async function fulfilOrder(store: OrderStore, orderId: string, status: Or
  */
 export async function settlePaidOrder(deps: OrderDeps, orderId: string, status: OrderStatus, reason: string | null): Promise<Order> {
   return deps.store.transaction(async (tx) => {
-    let order = await tx.lockOrder(orderId);
+    const order = await tx.lockOrder(orderId);
     if (!order) throw notFound('Order not found');
     const settling = status === 'CONFIRMED' || status === 'REFUNDED';
     if (settling && order.status === status) return order;
     if (!settling || order.status !== 'PAID') {
       throw invalidState(order, status, `Only a PAID order can become CONFIRMED or REFUNDED; this one is ${order.status}`);
     }
-    if (status === 'REFUNDED') order = await refundOrderCharge(tx, deps.gateway, order);
-    return transition(tx, order, status, reason);
+    const refund = status === 'REFUNDED' ? await refundCharge(deps.gateway, order) : undefined;
+    return transition(tx, order, status, reason, refund);
   });
 }

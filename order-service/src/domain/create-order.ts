@@ -104,14 +104,17 @@ export async function createOrder(deps: OrderDeps, actor: Actor, input: CreateOr
     if (seen) return replay(seen, requestHash);
   }
   const order = await priceOrder(deps.catalog, actor.userId, input);
+  if (!idempotencyKey) {
+    // A single write, atomic on its own: a transaction around it would only add round trips.
+    await recordNewOrder(deps.store, order);
+    return { order: toOrderResource(order), replayed: false };
+  }
   return deps.store.transaction(async (tx) => {
-    if (idempotencyKey) {
-      const taken = await tx.claimIdempotencyKey(actor.userId, idempotencyKey, requestHash);
-      if (taken) return replay(taken, requestHash);
-    }
+    const taken = await tx.claimIdempotencyKey(actor.userId, idempotencyKey, requestHash);
+    if (taken) return replay(taken, requestHash);
     await recordNewOrder(tx, order);
     const resource = toOrderResource(order);
-    if (idempotencyKey) await tx.completeIdempotencyKey(actor.userId, idempotencyKey, order.id, resource);
+    await tx.completeIdempotencyKey(actor.userId, idempotencyKey, order.id, resource);
     return { order: resource, replayed: false };
   });
 }

@@ -1,5 +1,5 @@
 import { AppError } from '@ecommerce/service-kit';
-import type { Order, OrderStatus } from './order';
+import type { Order, OrderStatus, Payment } from './order';
 import { orderEvent } from './order-events';
 import type { OrderTx } from './ports';
 
@@ -33,16 +33,26 @@ export function assertTransition(order: Order, to: OrderStatus): void {
 }
 
 /** Records a new order (status PENDING) and its order.created event. */
-export async function recordNewOrder(tx: OrderTx, order: Order): Promise<void> {
-  await tx.insertOrder(order, orderEvent(order, null, null, order.createdAt));
+export async function recordNewOrder(writer: Pick<OrderTx, 'insertOrder'>, order: Order): Promise<void> {
+  await writer.insertOrder(order, orderEvent(order, null, null, order.createdAt));
 }
 
-/** Moves a locked order to `to`, or throws 409 INVALID_STATE; returns the order as it now is. */
-export async function transition(tx: OrderTx, order: Order, to: OrderStatus, reason: string | null = null): Promise<Order> {
+/**
+ * Moves a locked order to `to`, or throws 409 INVALID_STATE; returns the order as it now is.
+ * `payment`: the charge or refund this move records (PAID, PAYMENT_FAILED, REFUNDED, CANCELLED).
+ */
+export async function transition(tx: OrderTx, order: Order, to: OrderStatus, reason: string | null = null, payment?: Payment): Promise<Order> {
   assertTransition(order, to);
   const at = new Date();
   const entry = { status: to, at, reason };
-  const moved: Order = { ...order, status: to, updatedAt: at, version: order.version + 1, history: [...order.history, entry] };
-  await tx.recordTransition(order, entry, orderEvent(moved, order.status, reason, at));
+  const moved: Order = {
+    ...order,
+    status: to,
+    updatedAt: at,
+    version: order.version + 1,
+    history: [...order.history, entry],
+    payments: payment ? [...order.payments, payment] : order.payments,
+  };
+  await tx.recordTransition(order, entry, orderEvent(moved, order.status, reason, at), payment);
   return moved;
 }

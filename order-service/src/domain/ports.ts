@@ -12,11 +12,11 @@ export interface OrderTx {
   /** The order row, its items, its history so far and its first event, together. */
   insertOrder(order: Order, event: OutboxEvent): Promise<void>;
   /**
-   * Moves the status, appends the history entry and writes the event, together; fails if the
-   * order changed since `order` was read (version check).
+   * Moves the status, appends the history entry, records the payment (a charge or refund that
+   * came with this move, if any) and writes the event, together; fails if the order changed since
+   * `order` was read (version check).
    */
-  recordTransition(order: Order, entry: HistoryEntry, event: OutboxEvent): Promise<void>;
-  insertPayment(orderId: string, payment: Payment): Promise<void>;
+  recordTransition(order: Order, entry: HistoryEntry, event: OutboxEvent, payment?: Payment): Promise<void>;
   /**
    * Takes the key for this request; resolves undefined when it is ours. When another request holds
    * it, waits until that one commits or rolls back, then resolves its record (or takes the key).
@@ -42,6 +42,8 @@ export interface OrderListQuery {
 export interface OrderStore {
   /** Runs fn in one database transaction: everything it writes commits together or not at all. */
   transaction<T>(fn: (tx: OrderTx) => Promise<T>): Promise<T>;
+  /** OrderTx.insertOrder on its own: one atomic write, with no transaction around it. */
+  insertOrder(order: Order, event: OutboxEvent): Promise<void>;
   findById(id: string): Promise<Order | undefined>;
   list(query: OrderListQuery): Promise<Page<Order>>;
   findIdempotencyRecord(userId: string, key: string): Promise<IdempotencyRecord | undefined>;

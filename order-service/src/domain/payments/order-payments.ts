@@ -18,8 +18,8 @@ async function callGateway<T>(call: () => Promise<T>): Promise<T> {
 }
 
 /**
- * Charges the total of a locked, payable order and records the charge: PAID on success,
- * PAYMENT_FAILED (with the decline reason) otherwise. The caller commits either way.
+ * Charges the total of a locked, payable order and records the charge with the move it causes:
+ * PAID on success, PAYMENT_FAILED (with the decline reason) otherwise. The caller commits either way.
  */
 export async function chargeOrder(
   tx: OrderTx,
@@ -52,21 +52,22 @@ export async function chargeOrder(
     refundOf: null,
     createdAt: new Date(),
   };
-  await tx.insertPayment(order.id, payment);
-  const charged = { ...order, payments: [...order.payments, payment] };
-  if (declined) return { order: await transition(tx, charged, 'PAYMENT_FAILED', declined), declined };
-  return { order: await transition(tx, charged, 'PAID') };
+  if (declined) return { order: await transition(tx, order, 'PAYMENT_FAILED', declined, payment), declined };
+  return { order: await transition(tx, order, 'PAID', null, payment) };
 }
 
-/** Gives back the order's successful charge and records the refund; a refunded charge is not refunded twice. */
-export async function refundOrderCharge(tx: OrderTx, gateway: PaymentGateway, order: Order): Promise<Order> {
+/**
+ * Gives back the order's successful charge; resolves the refund, for the caller to record with the
+ * move it causes, or undefined when the charge was refunded already (it is never refunded twice).
+ */
+export async function refundCharge(gateway: PaymentGateway, order: Order): Promise<Payment | undefined> {
   const charge = order.payments.find((p) => p.kind === 'charge' && p.status === 'succeeded');
   if (!charge) throw new Error(`order ${order.id} is ${order.status} but has no successful charge to refund`);
-  if (order.payments.some((p) => p.kind === 'refund' && p.refundOf === charge.id)) return order;
+  if (order.payments.some((p) => p.kind === 'refund' && p.refundOf === charge.id)) return undefined;
   const result = await callGateway(() =>
     gateway.refund({ chargeReference: charge.reference, amount: charge.amount, currency: charge.currency, idempotencyKey: `refund-${charge.id}` }),
   );
-  const refund: Payment = {
+  return {
     id: randomUUID(),
     kind: 'refund',
     amount: charge.amount,
@@ -77,6 +78,4 @@ export async function refundOrderCharge(tx: OrderTx, gateway: PaymentGateway, or
     refundOf: charge.id,
     createdAt: new Date(),
   };
-  await tx.insertPayment(order.id, refund);
-  return { ...order, payments: [...order.payments, refund] };
 }
