@@ -111,7 +111,7 @@ async function main() {
   });
   add('POST /api/users/login', login, 'Argon2id verify', hash);
   const pipeline = await orderPipeline({
-    http: client, urls, rabbitUrl, customers: s.customers, productIds: s.catalog, count: M.pipelineOrders, concurrency: M.connections, timeoutMs: 120_000,
+    urls, rabbitUrl, customers: s.customers, productIds: s.catalog, count: M.pipelineOrders, concurrency: M.connections, timeoutMs: 120_000,
   });
   add(`order pipeline (${M.pipelineOrders} orders: create, pay, CONFIRMED)`, pipeline, 'RabbitMQ publish+consume', amqpRate,
     (r) => ({ text: '≥ 300 orders/s, p99 < 500 ms', met: r.rps >= 300 && r.p99Ms < 500 }));
