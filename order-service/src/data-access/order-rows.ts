@@ -27,7 +27,7 @@ interface PaymentRow {
   created_at: Date;
 }
 
-type Query = (sql: string, params?: unknown[]) => Promise<unknown[]>;
+export type Query = (sql: string, params?: unknown[]) => Promise<unknown[]>;
 
 const money = (value: string | number): number => {
   const n = Number(value);
@@ -59,19 +59,18 @@ const childrenOf = (orderIds: string) => `
   SELECT 'payment', row_number() OVER (ORDER BY order_id, created_at, id), to_jsonb(c)
     FROM payments c WHERE order_id IN ${orderIds}`;
 
-const ONE_ORDER_SQL = `
-  WITH o AS (SELECT * FROM orders WHERE id = $1)
+/**
+ * One order and everything it holds; `lock` adds the row lock and the locked row's version. The lock
+ * is taken in a CTE the result refers to (one it does not refer to is never run).
+ */
+const oneOrderSql = (lock: boolean) => `
+  WITH ${lock ? 'locked AS (SELECT version FROM orders WHERE id = $1 FOR UPDATE), ' : ''}o AS (SELECT * FROM orders WHERE id = $1)
+  ${lock ? `SELECT 'lock' AS kind, 0::bigint AS seq, to_jsonb(locked) AS row FROM locked UNION ALL` : ''}
   SELECT 'order' AS kind, 0::bigint AS seq, to_jsonb(o) AS row FROM o
   UNION ALL ${childrenOf('(SELECT id FROM o)')}
   ORDER BY kind, seq`;
-
-// The lock is taken in a CTE the result refers to (one it does not refer to is never run).
-const LOCK_ONE_ORDER_SQL = `
-  WITH locked AS (SELECT version FROM orders WHERE id = $1 FOR UPDATE), o AS (SELECT * FROM orders WHERE id = $1)
-  SELECT 'lock' AS kind, 0::bigint AS seq, to_jsonb(locked) AS row FROM locked
-  UNION ALL SELECT 'order', 0, to_jsonb(o) FROM o
-  UNION ALL ${childrenOf('(SELECT id FROM o)')}
-  ORDER BY kind, seq`;
+const ONE_ORDER_SQL = oneOrderSql(false);
+const LOCK_ONE_ORDER_SQL = oneOrderSql(true);
 
 type Tagged = { kind: 'lock' | 'order' | 'item' | 'history' | 'payment'; row: Record<string, unknown> };
 

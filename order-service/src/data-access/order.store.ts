@@ -3,7 +3,7 @@ import type { Page } from '@ecommerce/service-kit';
 import type { HistoryEntry, Order, Payment } from '../domain/order';
 import type { OutboxEvent } from '../domain/order-events';
 import type { IdempotencyRecord, OrderListQuery, OrderStore, OrderTx } from '../domain/ports';
-import { hydrateOrders, loadOrder, lockAndLoadOrder, type OrderRow } from './order-rows';
+import { hydrateOrders, loadOrder, lockAndLoadOrder, type OrderRow, type Query } from './order-rows';
 
 /** Called after a transaction that wrote events has committed (the relay wakes, counters move). */
 export type EventsCommittedListener = (events: OutboxEvent[]) => void;
@@ -12,8 +12,6 @@ export type EventsCommittedListener = (events: OutboxEvent[]) => void;
 export class StaleOrderError extends Error {
   override readonly name = 'StaleOrderError';
 }
-
-type Query = (sql: string, params?: unknown[]) => Promise<unknown[]>;
 
 const outboxValues = (event: OutboxEvent) => [event.id, event.routingKey, JSON.stringify(event.body), JSON.stringify(event.headers)];
 
@@ -68,7 +66,7 @@ const TRANSITION_WITH_PAYMENT_SQL = transitionSql(`, payment AS (
 class PostgresOrderTx implements OrderTx {
   constructor(private readonly m: EntityManager, private readonly written: TxWrites) {}
 
-  private query = (sql: string, params?: unknown[]) => this.m.query(sql, params) as Promise<unknown[]>;
+  private query: Query = (sql, params) => this.m.query(sql, params) as Promise<unknown[]>;
 
   lockOrder(id: string): Promise<Order | undefined> {
     return lockAndLoadOrder(this.query, id);
@@ -122,7 +120,7 @@ class PostgresOrderTx implements OrderTx {
 }
 
 async function readIdempotencyRecord(
-  query: (sql: string, params?: unknown[]) => Promise<unknown[]>,
+  query: Query,
   userId: string,
   key: string,
 ): Promise<IdempotencyRecord | undefined> {
@@ -139,7 +137,7 @@ export class PostgresOrderStore implements OrderStore {
 
   constructor(private readonly dataSource: DataSource) {}
 
-  private query = (sql: string, params?: unknown[]) => this.dataSource.query(sql, params) as Promise<unknown[]>;
+  private query: Query = (sql, params) => this.dataSource.query(sql, params) as Promise<unknown[]>;
 
   onEventsCommitted(listener: EventsCommittedListener): void {
     this.listeners.push(listener);
