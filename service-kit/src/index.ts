@@ -17,5 +17,6 @@ export * from './messaging/rabbit-broker';
 export * from './http/serve';
 export * from './lifecycle/retry';
 export * from './data/postgres';
+export * from './data/read-through-cache';
 export * from './http/middleware/observe-request.middleware';
 export * from './http/shared-values';

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { LRUCache } from 'lru-cache';
+import { ReadThroughCache } from '@ecommerce/service-kit';
 import type { Order } from '../domain/order';
 import { PostgresOrderStore } from './order.store';
 import type { OrderChangeSubscriber } from './order-change-listener';
@@ -8,12 +8,6 @@ export interface OrderReadCacheOptions {
   /** An upper bound on staleness should a notification ever go missing unnoticed. */
   ttlMs: number;
   maxEntries: number;
-}
-
-interface Load {
-  promise: Promise<Order | undefined>;
-  /** A change to this order was committed while it was being read: the result must not be kept. */
-  stale: boolean;
 }
 
 /**
@@ -25,53 +19,26 @@ interface Load {
  * from memory at all. Locked reads inside transactions never use it.
  */
 export class CachedOrderStore extends PostgresOrderStore implements OrderChangeSubscriber {
-  private readonly cache: LRUCache<string, Order>;
-  private readonly loads = new Map<string, Load>();
+  private readonly cache: ReadThroughCache<Order>;
   private listening = false;
 
   constructor(dataSource: DataSource, options: OrderReadCacheOptions) {
     super(dataSource);
-    this.cache = new LRUCache({ max: options.maxEntries, ttl: options.ttlMs });
+    this.cache = new ReadThroughCache(options);
   }
 
   override findById(id: string): Promise<Order | undefined> {
     if (!this.listening) return super.findById(id);
-    const key = id.toLowerCase();
-    const hit = this.cache.get(key);
-    if (hit) return Promise.resolve(hit);
-    const pending = this.loads.get(key);
-    if (pending) return pending.promise;
-    const load: Load = { promise: super.findById(id), stale: false };
-    this.loads.set(key, load);
-    void load.promise.then(
-      (order) => {
-        if (this.loads.get(key) === load) this.loads.delete(key);
-        // Absent orders are not kept, so one created on another replica shows at once.
-        if (order && !load.stale && this.listening) this.cache.set(key, Object.freeze(order));
-      },
-      () => {
-        if (this.loads.get(key) === load) this.loads.delete(key);
-      },
-    );
-    return load.promise;
+    return this.cache.read(id.toLowerCase(), () => super.findById(id));
   }
 
   changed(orderId: string): void {
-    const key = orderId.toLowerCase();
-    this.cache.delete(key);
-    const load = this.loads.get(key);
-    if (load) {
-      load.stale = true;
-      // Later readers start a fresh read instead of joining one that began before the change.
-      this.loads.delete(key);
-    }
+    this.cache.forget(orderId.toLowerCase());
   }
 
   reset(listening: boolean): void {
     this.listening = listening;
     this.cache.clear();
-    for (const load of this.loads.values()) load.stale = true;
-    this.loads.clear();
   }
 
   protected override committed(orderIds: ReadonlySet<string>): void {

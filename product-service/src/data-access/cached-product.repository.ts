@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { ReadThroughCache } from '@ecommerce/service-kit';
 import type { ProductChanges, ProductRecord, RatingTotals } from '../domain/product';
 import { ProductRepository } from './product.repository';
 import type { Collections } from './collections';
@@ -16,13 +17,13 @@ export interface ReadCacheOptions {
  * decisions never read from it: commits and releases go to MongoDB every time.
  */
 export class CachedProductRepository extends ProductRepository {
-  private readonly cache: LRUCache<string, ProductRecord>;
+  private readonly cache: ReadThroughCache<ProductRecord>;
   /** Ids known to exist. Products are only ever soft-deleted, so this never goes stale and needs no TTL. */
   private readonly known: LRUCache<string, true>;
 
   constructor(collections: Collections, options: ReadCacheOptions) {
     super(collections);
-    this.cache = new LRUCache({ max: options.maxEntries, ttl: options.ttlMs });
+    this.cache = new ReadThroughCache(options);
     this.known = new LRUCache({ max: options.maxEntries * 10 });
   }
 
@@ -35,15 +36,9 @@ export class CachedProductRepository extends ProductRepository {
     return found;
   }
 
+  // Absent products are not cached, so a product created on another replica shows at once.
   override findById(id: string): Promise<ProductRecord | null> {
-    const key = id.toLowerCase();
-    const hit = this.cache.get(key);
-    if (hit) return Promise.resolve(hit);
-    return super.findById(id).then((record) => {
-      // Absent products are not cached, so a product created on another replica shows at once.
-      if (record) this.cache.set(key, Object.freeze(record));
-      return record;
-    });
+    return this.cache.read(id.toLowerCase(), () => super.findById(id));
   }
 
   override async update(id: string, changes: ProductChanges): Promise<ProductRecord | null> {
@@ -63,6 +58,6 @@ export class CachedProductRepository extends ProductRepository {
   }
 
   private forget(id: string): void {
-    this.cache.delete(id.toLowerCase());
+    this.cache.forget(id.toLowerCase());
   }
 }

@@ -1,0 +1,71 @@
+import { LRUCache } from 'lru-cache';
+
+export interface ReadThroughCacheOptions {
+  /** How long an entry may be served; bounds staleness for changes this replica is not told about. */
+  ttlMs: number;
+  maxEntries: number;
+}
+
+interface Load<V> {
+  promise: Promise<V | null | undefined>;
+  /** The record changed while it was being read: the result is answered but must not be kept. */
+  stale: boolean;
+}
+
+/**
+ * An in-process read cache in front of a database read, shared by every request of a replica.
+ *
+ * Concurrent misses for one key share a single read: when a popular entry expires, every request
+ * in flight would otherwise go to the database at the same moment. A key forgotten while it is
+ * being read (its record was just written) keeps the read's result out of the cache, and later
+ * readers start a fresh read instead of joining the old one. Absent records (null or undefined)
+ * are never kept. Kept records are frozen, since every request shares them.
+ *
+ * lru-cache's own `fetch` coalesces too, but it rejects the waiting readers when the key is
+ * deleted during the read; here they get the answer their read began with.
+ */
+export class ReadThroughCache<V extends object> {
+  private readonly entries: LRUCache<string, V>;
+  private readonly loads = new Map<string, Load<V>>();
+
+  constructor(options: ReadThroughCacheOptions) {
+    this.entries = new LRUCache({ max: options.maxEntries, ttl: options.ttlMs });
+  }
+
+  /** The cached record, else the result of `load` (shared with every concurrent reader of `key`). */
+  read<R extends V | null | undefined>(key: string, load: () => Promise<R>): Promise<R> {
+    const hit = this.entries.get(key);
+    if (hit) return Promise.resolve(hit as R);
+    const pending = this.loads.get(key);
+    if (pending) return pending.promise as Promise<R>;
+    const current: Load<V> = { promise: load(), stale: false };
+    this.loads.set(key, current);
+    current.promise.then(
+      (record) => {
+        if (this.loads.get(key) === current) this.loads.delete(key);
+        if (record && !current.stale) this.entries.set(key, Object.freeze(record));
+      },
+      () => {
+        if (this.loads.get(key) === current) this.loads.delete(key);
+      },
+    );
+    return current.promise as Promise<R>;
+  }
+
+  /** Drops the key's entry, and keeps a read of it now in flight from being kept. */
+  forget(key: string): void {
+    this.entries.delete(key);
+    const pending = this.loads.get(key);
+    if (pending) {
+      pending.stale = true;
+      this.loads.delete(key);
+    }
+  }
+
+  /** Forgets every key. */
+  clear(): void {
+    this.entries.clear();
+    for (const pending of this.loads.values()) pending.stale = true;
+    this.loads.clear();
+  }
+}

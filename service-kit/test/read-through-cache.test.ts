@@ -1,0 +1,98 @@
+import { ReadThroughCache } from '../src/data/read-through-cache';
+
+interface Row {
+  id: string;
+  version: number;
+}
+
+/** A database read whose answer the test releases by hand, counting how often it was asked. */
+function controlledSource() {
+  const calls: { resolve: (row: Row | null) => void; reject: (err: Error) => void }[] = [];
+  const load = () =>
+    new Promise<Row | null>((resolve, reject) => {
+      calls.push({ resolve, reject });
+    });
+  return { calls, load };
+}
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('ReadThroughCache', () => {
+  it('serves concurrent misses for one key from a single read, then from memory', async () => {
+    const cache = new ReadThroughCache<Row>({ ttlMs: 60_000, maxEntries: 10 });
+    const source = controlledSource();
+    const readers = [1, 2, 3].map(() => cache.read('a', source.load));
+    expect(source.calls).toHaveLength(1);
+    source.calls[0].resolve({ id: 'a', version: 1 });
+    const rows = await Promise.all(readers);
+    expect(rows.every((row) => row === rows[0])).toBe(true);
+    expect(Object.isFrozen(rows[0])).toBe(true);
+    expect(await cache.read('a', source.load)).toBe(rows[0]);
+    expect(source.calls).toHaveLength(1);
+  });
+
+  it('answers a read that raced with a change but does not keep it, and later readers read afresh', async () => {
+    const cache = new ReadThroughCache<Row>({ ttlMs: 60_000, maxEntries: 10 });
+    const source = controlledSource();
+    const before = cache.read('a', source.load);
+    cache.forget('a'); // the record was written while the first read was in flight
+    const after = cache.read('a', source.load);
+    expect(source.calls).toHaveLength(2);
+    source.calls[0].resolve({ id: 'a', version: 1 });
+    source.calls[1].resolve({ id: 'a', version: 2 });
+    expect(await before).toEqual({ id: 'a', version: 1 });
+    expect(await after).toEqual({ id: 'a', version: 2 });
+    await settle();
+    expect(await cache.read('a', source.load)).toEqual({ id: 'a', version: 2 });
+    expect(source.calls).toHaveLength(2);
+  });
+
+  it('keeps nothing for an absent record, so it is looked up again next time', async () => {
+    const cache = new ReadThroughCache<Row>({ ttlMs: 60_000, maxEntries: 10 });
+    const source = controlledSource();
+    const first = cache.read('missing', source.load);
+    source.calls[0].resolve(null);
+    expect(await first).toBeNull();
+    void cache.read('missing', source.load);
+    expect(source.calls).toHaveLength(2);
+  });
+
+  it('passes a failed read to every waiting reader and retries on the next read', async () => {
+    const cache = new ReadThroughCache<Row>({ ttlMs: 60_000, maxEntries: 10 });
+    const source = controlledSource();
+    const readers = [cache.read('a', source.load), cache.read('a', source.load)];
+    source.calls[0].reject(new Error('database down'));
+    await expect(Promise.all(readers)).rejects.toThrow('database down');
+    await settle();
+    const retry = cache.read('a', source.load);
+    expect(source.calls).toHaveLength(2);
+    source.calls[1].resolve({ id: 'a', version: 1 });
+    expect(await retry).toEqual({ id: 'a', version: 1 });
+  });
+
+  it('keeps no read that was in flight when everything was forgotten', async () => {
+    const cache = new ReadThroughCache<Row>({ ttlMs: 60_000, maxEntries: 10 });
+    const source = controlledSource();
+    const inFlight = cache.read('a', source.load);
+    cache.clear();
+    source.calls[0].resolve({ id: 'a', version: 1 });
+    await inFlight;
+    await settle();
+    void cache.read('a', source.load);
+    expect(source.calls).toHaveLength(2);
+  });
+
+  it('reads again once an entry has outlived its ttl', async () => {
+    const cache = new ReadThroughCache<Row>({ ttlMs: 20, maxEntries: 10 });
+    const source = controlledSource();
+    const first = cache.read('a', source.load);
+    source.calls[0].resolve({ id: 'a', version: 1 });
+    await first;
+    await settle();
+    void cache.read('a', source.load);
+    expect(source.calls).toHaveLength(1);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    void cache.read('a', source.load);
+    expect(source.calls).toHaveLength(2);
+  });
+});
