@@ -6,7 +6,6 @@ const { randomUUID } = require('node:crypto');
 const { Pool } = require('pg');
 const amqp = require('amqplib');
 const argon2 = require('argon2');
-const { measureHttp } = require('./http-load');
 const { closedLoop, percentile } = require('./stats');
 
 /** Starts the bare Koa process and resolves its URL and a stop function. */
@@ -19,15 +18,6 @@ function startBareKoa() {
     });
     child.once('exit', (code) => reject(new Error(`bare koa exited with ${code}`)));
   });
-}
-
-async function bareKoa(load) {
-  const koa = await startBareKoa();
-  try {
-    return await measureHttp({ ...load, url: koa.url });
-  } finally {
-    koa.stop();
-  }
 }
 
 /** Single-row INSERTs into an unlogged-free temp table, as many connections as the services' pools use. */
@@ -87,4 +77,4 @@ async function argon2Verify({ concurrency, durationMs }) {
   return closedLoop({ concurrency, durationMs, worker: () => argon2.verify(hash, 'correct-horse-battery') });
 }
 
-module.exports = { bareKoa, postgresInsert, rabbitRoundTrip, argon2Verify };
+module.exports = { startBareKoa, postgresInsert, rabbitRoundTrip, argon2Verify };

@@ -8,17 +8,53 @@ function run(options) {
   });
 }
 
+const optionsOf = (o) => ({ url: o.url, method: o.method ?? 'GET', headers: o.headers, body: o.body, connections: o.connections, requests: o.requests });
+
+function checked(url, r) {
+  const bad = r.non2xx + r.errors + r.timeouts;
+  if (bad > 0) throw new Error(`${url}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts out of ${r.requests.total}`);
+  return r;
+}
+
 /**
  * @param {{ url: string, method?: string, headers?: object, body?: string, connections: number,
  *   durationS: number, warmupS: number, requests?: object[] }} o
  */
 async function measureHttp(o) {
-  const base = { url: o.url, method: o.method ?? 'GET', headers: o.headers, body: o.body, connections: o.connections, requests: o.requests };
+  const base = optionsOf(o);
   if (o.warmupS > 0) await run({ ...base, duration: o.warmupS });
-  const r = await run({ ...base, duration: o.durationS });
-  const bad = r.non2xx + r.errors + r.timeouts;
-  if (bad > 0) throw new Error(`${o.url}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts out of ${r.requests.total}`);
+  const r = checked(o.url, await run({ ...base, duration: o.durationS }));
   return { rps: r.requests.average, p50Ms: r.latency.p50, p99Ms: r.latency.p99, total: r.requests.total };
 }
 
-module.exports = { measureHttp };
+/** Several measured windows as one figure: all requests over all the time; p50 the median window's, p99 the worst. */
+function combine(windows) {
+  const total = windows.reduce((sum, r) => sum + r.requests.total, 0);
+  const seconds = windows.reduce((sum, r) => sum + r.duration, 0);
+  const p50s = windows.map((r) => r.latency.p50).sort((a, b) => a - b);
+  return { rps: total / seconds, p50Ms: p50s[Math.floor((p50s.length - 1) / 2)], p99Ms: Math.max(...windows.map((r) => r.latency.p99)), total };
+}
+
+/**
+ * A scenario and its ceiling measured in alternating windows (ceiling, scenario, ceiling, …), each
+ * after its own warm-up. This machine's speed drifts by a third within a minute (other tenants of
+ * the host), so a ceiling measured once, a minute before, would decide the ratio as much as the
+ * code would; alternating short windows puts both figures in the same minutes.
+ * @param {{ scenario: object, ceiling: object, connections: number, durationS: number, warmupS: number, rounds: number }} o
+ */
+async function measurePaired(o) {
+  const scenario = { ...optionsOf({ ...o.scenario, connections: o.connections }) };
+  const ceiling = { ...optionsOf({ ...o.ceiling, connections: o.connections }) };
+  if (o.warmupS > 0) {
+    await run({ ...ceiling, duration: o.warmupS });
+    await run({ ...scenario, duration: o.warmupS });
+  }
+  const windows = { scenario: [], ceiling: [] };
+  for (let round = 0; round < o.rounds; round++) {
+    windows.ceiling.push(checked(ceiling.url, await run({ ...ceiling, duration: o.durationS })));
+    windows.scenario.push(checked(scenario.url, await run({ ...scenario, duration: o.durationS })));
+  }
+  return { result: combine(windows.scenario), ceiling: combine(windows.ceiling) };
+}
+
+module.exports = { measureHttp, measurePaired };

@@ -13,7 +13,16 @@ function counted(frozen: boolean) {
   return { value, body: frozen ? Object.freeze({ item: value }) : { item: value } };
 }
 
-const fakeCtx = () => ({ type: '', body: undefined as unknown }) as unknown as Context & { type: string; body: unknown };
+const fakeCtx = () => {
+  const headers: Record<string, string> = {};
+  return {
+    headers,
+    body: undefined as unknown,
+    set(name: string, value: string) {
+      headers[name.toLowerCase()] = value;
+    },
+  } as unknown as Context & { headers: Record<string, string>; body: unknown };
+};
 
 describe('sharedJsonResponder', () => {
   it('serialises a frozen (shared) object once, however many responses carry it', () => {
@@ -25,7 +34,7 @@ describe('sharedJsonResponder', () => {
     respond(second, body);
     expect(value.calls).toBe(1);
     expect(second.body).toBe('{"item":{"id":"x"}}');
-    expect(second.type).toBe('application/json');
+    expect(second.headers['content-type']).toBe('application/json; charset=utf-8');
   });
 
   it('serialises an object that may still change on every response', () => {

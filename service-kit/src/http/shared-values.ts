@@ -23,7 +23,11 @@ export function derivedOncePerFrozen<T extends object, R>(derive: (input: T) => 
 export function sharedJsonResponder(): (ctx: Context, value: object) => void {
   const serialise = derivedOncePerFrozen((value: object) => JSON.stringify(value));
   return (ctx, value) => {
-    ctx.type = 'application/json';
+    // The header as Koa would write it for a JSON body, set as is: ctx.type looks the type up in
+    // mime-types on every response.
+    ctx.set('Content-Type', JSON_CONTENT_TYPE);
     ctx.body = serialise(value);
   };
 }
+
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';

@@ -11,7 +11,6 @@ import type { ServiceMetrics } from '../metrics';
  * promise hooks.
  */
 export function observeRequests(logger: Logger, metrics: ServiceMetrics, quietPaths: ReadonlySet<string>): Middleware {
-  const record = recorder(metrics);
   return function observeRequest(ctx, next) {
     const requestId = acceptRequestId(ctx.get(REQUEST_ID_HEADER));
     ctx.state.requestId = requestId;
@@ -19,7 +18,7 @@ export function observeRequests(logger: Logger, metrics: ServiceMetrics, quietPa
     const started = performance.now();
     const finish = () => {
       const seconds = (performance.now() - started) / 1000;
-      record(ctx.method, (ctx as unknown as { _matchedRoute?: string })._matchedRoute ?? 'unmatched', ctx.status, seconds);
+      metrics.observeRequest(ctx.method, (ctx as unknown as { _matchedRoute?: string })._matchedRoute ?? 'unmatched', ctx.status, seconds);
       const level = quietPaths.has(ctx.path) ? 'debug' : 'info';
       if (logger.isLevelEnabled(level)) {
         logger[level]({ method: ctx.method, path: ctx.path, status: ctx.status, durationMs: Math.round(seconds * 10_000) / 10 }, 'request completed');
@@ -32,24 +31,5 @@ export function observeRequests(logger: Logger, metrics: ServiceMetrics, quietPa
         throw err;
       }),
     );
-  };
-}
-
-/**
- * Observes one request in the HTTP metrics. Each (method, route, status) resolves its series once:
- * prom-client would otherwise hash the label object on every observation.
- */
-function recorder(metrics: ServiceMetrics): (method: string, route: string, status: number, seconds: number) => void {
-  const series = new Map<string, { duration: { observe(v: number): void }; count: { inc(): void } }>();
-  return (method, route, status, seconds) => {
-    const key = `${method} ${status} ${route}`;
-    let s = series.get(key);
-    if (!s) {
-      const labels = { method, route, status: String(status) };
-      s = { duration: metrics.httpDuration.labels(labels), count: metrics.httpRequests.labels(labels) };
-      series.set(key, s);
-    }
-    s.duration.observe(seconds);
-    s.count.inc();
   };
 }
