@@ -110,12 +110,14 @@ ensure_ferretdb() {
 }
 
 ensure_mongodb() {
-  if [ -n "${MONGODB_URL:-}" ]; then
+  # MONGODB_PROVISIONED marks the FerretDB an outer script of this run started: scripts it runs
+  # (local-up, e2e, bench) inherit its MONGODB_URL, which is still not a real MongoDB.
+  if [ -n "${MONGODB_URL:-}" ] && [ "${MONGODB_PROVISIONED:-}" != ferretdb ]; then
     log "using the MongoDB at MONGODB_URL (stock-race tests run against it)"
     export MONGODB_IS_REAL=1
   else
     ensure_ferretdb
-    export MONGODB_URL="mongodb://127.0.0.1:27017"
+    export MONGODB_URL="mongodb://127.0.0.1:27017" MONGODB_PROVISIONED=ferretdb
   fi
 }
 
