@@ -43,8 +43,8 @@ function combine(windows) {
  * @param {{ scenario: object, ceiling: object, connections: number, durationS: number, warmupS: number, rounds: number }} o
  */
 async function measurePaired(o) {
-  const scenario = { ...optionsOf({ ...o.scenario, connections: o.connections }) };
-  const ceiling = { ...optionsOf({ ...o.ceiling, connections: o.connections }) };
+  const scenario = optionsOf({ ...o.scenario, connections: o.connections });
+  const ceiling = optionsOf({ ...o.ceiling, connections: o.connections });
   if (o.warmupS > 0) {
     await run({ ...ceiling, duration: o.warmupS });
     await run({ ...scenario, duration: o.warmupS });

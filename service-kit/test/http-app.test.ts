@@ -192,6 +192,19 @@ describe('the Koa app factory', () => {
     expect(res.data).not.toContain(id);
   });
 
+  it('counts each request once however often the metrics are scraped', async () => {
+    const count = async () => {
+      const res = await http.get(`${pub.url}/metrics`);
+      const line = /http_requests_total\{[^}]*route="\/api\/things\/:id"[^}]*status="200"[^}]*\} (\d+)/.exec(res.data);
+      return Number(line?.[1] ?? 0);
+    };
+    const before = await count();
+    await http.get(`${pub.url}/api/things/6f1c1f55-7d8e-4a53-9a53-8a4b6f0e0c11`);
+    await http.get(`${pub.url}/api/things/6f1c1f55-7d8e-4a53-9a53-8a4b6f0e0c12`);
+    expect(await count()).toBe(before + 2);
+    expect(await count()).toBe(before + 2);
+  });
+
   it('keeps /internal routes off the public port', async () => {
     const res = await http.get(`${pub.url}/internal/echo`);
     expect(res.status).toBe(404);

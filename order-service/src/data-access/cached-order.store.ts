@@ -1,14 +1,8 @@
 import type { DataSource } from 'typeorm';
-import { ReadThroughCache } from '@ecommerce/service-kit';
+import { ReadThroughCache, type ReadThroughCacheOptions } from '@ecommerce/service-kit';
 import type { Order } from '../domain/order';
 import { PostgresOrderStore } from './order.store';
 import type { OrderChangeSubscriber } from './order-change-listener';
-
-export interface OrderReadCacheOptions {
-  /** An upper bound on staleness should a notification ever go missing unnoticed. */
-  ttlMs: number;
-  maxEntries: number;
-}
 
 /**
  * Customers poll their order while it moves from PAID to CONFIRMED, so GET /api/orders/:id is served
@@ -16,13 +10,14 @@ export interface OrderReadCacheOptions {
  * every replica when a transaction that changed an order commits (OrderChangeListener), and this
  * replica's own transactions drop what they touched the moment they commit. A read that raced with
  * a change is answered but not kept; while notifications are not being received, nothing is served
- * from memory at all. Locked reads inside transactions never use it.
+ * from memory at all. ttlMs bounds staleness should a notification ever go missing unnoticed.
+ * Locked reads inside transactions never use it.
  */
 export class CachedOrderStore extends PostgresOrderStore implements OrderChangeSubscriber {
   private readonly cache: ReadThroughCache<Order>;
   private listening = false;
 
-  constructor(dataSource: DataSource, options: OrderReadCacheOptions) {
+  constructor(dataSource: DataSource, options: ReadThroughCacheOptions) {
     super(dataSource);
     this.cache = new ReadThroughCache(options);
   }

@@ -1,14 +1,8 @@
 import { LRUCache } from 'lru-cache';
-import { ReadThroughCache } from '@ecommerce/service-kit';
+import { ReadThroughCache, type ReadThroughCacheOptions } from '@ecommerce/service-kit';
 import type { ProductChanges, ProductRecord, RatingTotals } from '../domain/product';
 import { ProductRepository } from './product.repository';
 import type { Collections } from './collections';
-
-export interface ReadCacheOptions {
-  /** How long a read may be served from memory; bounds staleness across replicas. */
-  ttlMs: number;
-  maxEntries: number;
-}
 
 /**
  * Product pages are read far more often than products change, so GET /api/products/:id is served
@@ -21,7 +15,7 @@ export class CachedProductRepository extends ProductRepository {
   /** Ids known to exist. Products are only ever soft-deleted, so this never goes stale and needs no TTL. */
   private readonly known: LRUCache<string, true>;
 
-  constructor(collections: Collections, options: ReadCacheOptions) {
+  constructor(collections: Collections, options: ReadThroughCacheOptions) {
     super(collections);
     this.cache = new ReadThroughCache(options);
     this.known = new LRUCache({ max: options.maxEntries * 10 });

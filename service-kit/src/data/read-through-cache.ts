@@ -40,15 +40,13 @@ export class ReadThroughCache<V extends object> {
     if (pending) return pending.promise as Promise<R>;
     const current: Load<V> = { promise: load(), stale: false };
     this.loads.set(key, current);
-    current.promise.then(
-      (record) => {
-        if (this.loads.get(key) === current) this.loads.delete(key);
-        if (record && !current.stale) this.entries.set(key, Object.freeze(record));
-      },
-      () => {
-        if (this.loads.get(key) === current) this.loads.delete(key);
-      },
-    );
+    const settled = () => {
+      if (this.loads.get(key) === current) this.loads.delete(key);
+    };
+    current.promise.then((record) => {
+      settled();
+      if (record && !current.stale) this.entries.set(key, Object.freeze(record));
+    }, settled);
     return current.promise as Promise<R>;
   }
 

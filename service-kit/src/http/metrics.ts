@@ -18,7 +18,6 @@ interface RequestSeries {
   labels: Record<HttpLabel, string>;
   duration: { observe(seconds: number): void };
   requests: number;
-  reported: number;
 }
 
 export function createMetrics(service: string, collectDefaults = true): ServiceMetrics {
@@ -27,7 +26,7 @@ export function createMetrics(service: string, collectDefaults = true): ServiceM
   if (collectDefaults) collectDefaultMetrics({ register: registry });
   // Each (method, route, status) resolves its histogram series once (prom-client would hash the
   // label object on every observation) and counts requests in a plain number that the counter
-  // picks up when it is scraped.
+  // takes over, whole, when it is scraped.
   const series = new Map<string, RequestSeries>();
   const httpRequests = new Counter<HttpLabel>({
     name: 'http_requests_total',
@@ -35,10 +34,8 @@ export function createMetrics(service: string, collectDefaults = true): ServiceM
     labelNames: ['method', 'route', 'status'],
     registers: [registry],
     collect() {
-      for (const s of series.values()) {
-        if (s.requests > s.reported) this.labels(s.labels).inc(s.requests - s.reported);
-        s.reported = s.requests;
-      }
+      this.reset();
+      for (const s of series.values()) this.labels(s.labels).inc(s.requests);
     },
   });
   const httpDuration = new Histogram<HttpLabel>({
@@ -57,7 +54,7 @@ export function createMetrics(service: string, collectDefaults = true): ServiceM
       let s = series.get(key);
       if (!s) {
         const labels = { method, route, status: String(status) };
-        s = { labels, duration: httpDuration.labels(labels), requests: 0, reported: 0 };
+        s = { labels, duration: httpDuration.labels(labels), requests: 0 };
         series.set(key, s);
       }
       s.duration.observe(seconds);

@@ -16,6 +16,8 @@ export function derivedOncePerFrozen<T extends object, R>(derive: (input: T) => 
   };
 }
 
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
 /**
  * Answers with JSON serialised once per shared (frozen) object instead of on every response: for a
  * small record most of the serialising is its dates' toISOString.
@@ -30,4 +32,3 @@ export function sharedJsonResponder(): (ctx: Context, value: object) => void {
   };
 }
 
-const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
