@@ -37,8 +37,8 @@ export interface ProductServiceDeps {
 export function createProductServiceApp(deps: ProductServiceDeps): HttpApps {
   const { config, logger } = deps;
   const stores = collections(deps.db);
-  // GET /api/products/:id may be answered from memory for up to a second.
-  const products = new CachedProductRepository(stores, { ttlMs: 1000, maxEntries: 10_000 });
+  // Product pages, listings and category counts may be answered from memory for up to a second.
+  const products = new CachedProductRepository(stores, { ttlMs: 1000, maxEntries: 10_000, maxListings: 1000 });
   const catalog = new Catalog(products);
   const reviews = new Reviews(new ReviewRepository(stores), products);
   const stock = new Stock(new StockMovementRepository(stores), products, {

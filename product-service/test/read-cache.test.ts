@@ -19,7 +19,7 @@ describe('the product read cache', () => {
     await client.close();
   });
 
-  const repository = (ttlMs = 60_000) => new CachedProductRepository(collections(db), { ttlMs, maxEntries: 100 });
+  const repository = (ttlMs = 60_000) => new CachedProductRepository(collections(db), { ttlMs, maxEntries: 100, maxListings: 10 });
   /** A write made elsewhere (another replica), which this replica's cache cannot see. */
   const changeBehindItsBack = (id: string, quantity: number) =>
     db.collection('products').updateOne({ _id: new ObjectId(id) }, { $set: { quantity } });
@@ -78,5 +78,71 @@ describe('the product read cache', () => {
     await db.collection('products').deleteOne({ _id: new ObjectId(id) });
     expect(await cached.findById(id)).toBeNull();
     expect(await cached.exists(id)).toBe(true);
+  });
+
+  // Listings and category counts, keyed by a category of the test's own so earlier tests do not show.
+  const category = () => `cache-${randomBytes(4).toString('hex')}`;
+  const firstPage = { skip: 0, limit: 10 };
+
+  it('serves a listing and the category counts from memory until they expire', async () => {
+    const cached = repository(300);
+    const shelf = category();
+    const { id } = await cached.insert(newProduct({ category: shelf, quantity: 5 }));
+    expect((await cached.list({ category: shelf }, '-createdAt', firstPage)).items.map((p) => p.quantity)).toEqual([5]);
+    const counted = (await cached.categories()).find((c) => c.name === shelf);
+    await changeBehindItsBack(id, 7);
+    await db.collection('products').updateOne({ _id: new ObjectId(id) }, { $set: { category: `${shelf}-moved` } });
+    expect((await cached.list({ category: shelf }, '-createdAt', firstPage)).items.map((p) => p.quantity)).toEqual([5]);
+    expect((await cached.categories()).find((c) => c.name === shelf)).toEqual(counted);
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    expect((await cached.list({ category: shelf }, '-createdAt', firstPage)).total).toBe(0);
+    expect((await cached.categories()).find((c) => c.name === shelf)).toBeUndefined();
+  });
+
+  it('keys a listing by its whole request: filter (in any field order), sort and page', async () => {
+    const cached = repository();
+    const shelf = category();
+    await cached.insert(newProduct({ category: shelf, name: 'Alpha', price: 100 }));
+    await cached.insert(newProduct({ category: shelf, name: 'Beta', price: 300 }));
+    const names = async (filter: object, sort: 'name' | '-price', page = firstPage) =>
+      (await cached.list(filter, sort, page)).items.map((p) => p.name);
+    expect(await names({ category: shelf }, 'name')).toEqual(['Alpha', 'Beta']);
+    expect(await names({ category: shelf }, '-price')).toEqual(['Beta', 'Alpha']);
+    expect(await names({ category: shelf, minPrice: 200 }, 'name')).toEqual(['Beta']);
+    expect(await names({ category: shelf }, 'name', { skip: 1, limit: 10 })).toEqual(['Beta']);
+    // The same request with its fields in another order is answered from the same entry.
+    await db.collection('products').updateMany({ category: shelf }, { $set: { price: 500 } });
+    expect(await names({ minPrice: 200, category: shelf }, 'name')).toEqual(['Beta']);
+    expect(await names({ category: shelf, minPrice: 200 }, 'name')).toEqual(['Beta']);
+  });
+
+  it('drops every listing and the category counts as soon as this replica adds, edits, rates, deletes or moves the stock of a product', async () => {
+    const cached = repository();
+    const shelf = category();
+    const listed = async () => (await cached.list({ category: shelf }, '-createdAt', firstPage)).items;
+    const count = async () => (await cached.categories()).find((c) => c.name === shelf)?.count;
+    expect(await listed()).toEqual([]);
+    expect(await count()).toBeUndefined();
+    const { id } = await cached.insert(newProduct({ category: shelf, price: 100, quantity: 5 }));
+    expect((await listed()).map((p) => p.id)).toEqual([id]);
+    expect(await count()).toBe(1);
+    await cached.update(id, { price: 250 });
+    expect((await listed())[0].price).toBe(250);
+    await cached.applyMovement(id, new ObjectId().toHexString(), -2);
+    expect((await listed())[0].quantity).toBe(3);
+    await cached.raiseRatingTotals(id, { count: 1, sum: 4 });
+    expect((await listed())[0].ratingCount).toBe(1);
+    await cached.softDelete(id);
+    expect(await listed()).toEqual([]);
+    expect(await count()).toBeUndefined();
+  });
+
+  it('shares frozen records between the readers of a listing', async () => {
+    const cached = repository();
+    const shelf = category();
+    await cached.insert(newProduct({ category: shelf }));
+    const [first, second] = await Promise.all([cached.list({ category: shelf }, '-createdAt', firstPage), cached.list({ category: shelf }, '-createdAt', firstPage)]);
+    expect(second).toBe(first);
+    expect(Object.isFrozen(first.items[0])).toBe(true);
   });
 });

@@ -1,23 +1,41 @@
 import { LRUCache } from 'lru-cache';
 import { ReadThroughCache, type ReadThroughCacheOptions } from '@ecommerce/service-kit';
-import type { ProductChanges, ProductRecord, RatingTotals } from '../domain/product';
+import type { CategoryCount, NewProduct, ProductChanges, ProductFilter, ProductRecord, ProductSort, RatingTotals } from '../domain/product';
+import type { ProductPage } from '../domain/catalog';
 import { ProductRepository } from './product.repository';
 import type { Collections } from './collections';
 
+export interface ProductCacheOptions extends ReadThroughCacheOptions {
+  /** Listing pages (one per distinct filter, sort and page) kept at most. */
+  maxListings: number;
+}
+
+/** One key per listing request, whatever order its filter's fields came in. */
+const listingKey = (filter: ProductFilter, sort: ProductSort, page: { skip: number; limit: number }): string =>
+  JSON.stringify([Object.entries(filter).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1)), sort, page.skip, page.limit]);
+
+const CATEGORIES_KEY = 'categories';
+
 /**
- * Product pages are read far more often than products change, so GET /api/products/:id is served
- * from a short-lived in-process cache. Every write this replica makes (edits, deletes, ratings,
- * stock moves) drops the entry at once; writes on other replicas show within ttlMs. Stock
- * decisions never read from it: commits and releases go to MongoDB every time.
+ * Product pages and listings are read far more often than products change, so GET
+ * /api/products/:id, listings and the category counts are served from short-lived in-process
+ * caches. Every write this replica makes (creations, edits, deletes, ratings, stock moves) drops the
+ * product's entry and every listing at once (any write can move a product onto or off a page, or
+ * change a count); writes on other replicas show within ttlMs. Stock decisions never read from
+ * them: commits and releases go to MongoDB every time.
  */
 export class CachedProductRepository extends ProductRepository {
   private readonly cache: ReadThroughCache<ProductRecord>;
+  private readonly listings: ReadThroughCache<ProductPage>;
+  private readonly categoryCounts: ReadThroughCache<CategoryCount[]>;
   /** Ids known to exist. Products are only ever soft-deleted, so this never goes stale and needs no TTL. */
   private readonly known: LRUCache<string, true>;
 
-  constructor(collections: Collections, options: ReadThroughCacheOptions) {
+  constructor(collections: Collections, options: ProductCacheOptions) {
     super(collections);
     this.cache = new ReadThroughCache(options);
+    this.listings = new ReadThroughCache({ ttlMs: options.ttlMs, maxEntries: options.maxListings });
+    this.categoryCounts = new ReadThroughCache({ ttlMs: options.ttlMs, maxEntries: 1 });
     this.known = new LRUCache({ max: options.maxEntries * 10 });
   }
 
@@ -33,6 +51,21 @@ export class CachedProductRepository extends ProductRepository {
   // Absent products are not cached, so a product created on another replica shows at once.
   override findById(id: string): Promise<ProductRecord | null> {
     return this.cache.read(id.toLowerCase(), () => super.findById(id));
+  }
+
+  // Records are frozen as they are kept: every request that reads the page shares them.
+  override list(filter: ProductFilter, sort: ProductSort, page: { skip: number; limit: number }): Promise<ProductPage> {
+    return this.listings.read(listingKey(filter, sort, page), () =>
+      super.list(filter, sort, page).then(({ items, total }) => ({ items: Object.freeze(items.map((item) => Object.freeze(item))), total })),
+    );
+  }
+
+  override categories(): Promise<CategoryCount[]> {
+    return this.categoryCounts.read(CATEGORIES_KEY, () => super.categories());
+  }
+
+  override async insert(input: NewProduct): Promise<ProductRecord> {
+    return super.insert(input).finally(() => this.forgetListings());
   }
 
   override async update(id: string, changes: ProductChanges): Promise<ProductRecord | null> {
@@ -53,5 +86,11 @@ export class CachedProductRepository extends ProductRepository {
 
   private forget(id: string): void {
     this.cache.forget(id.toLowerCase());
+    this.forgetListings();
+  }
+
+  private forgetListings(): void {
+    this.listings.clear();
+    this.categoryCounts.clear();
   }
 }

@@ -1,5 +1,5 @@
 import { ObjectId, type Filter, type Sort, type UpdateFilter } from 'mongodb';
-import type { ProductStore } from '../domain/catalog';
+import type { ProductPage, ProductStore } from '../domain/catalog';
 import type { RatingsStore } from '../domain/reviews';
 import type { StockLevel, StockStore } from '../domain/stock';
 import {
@@ -102,7 +102,7 @@ export class ProductRepository implements ProductStore, RatingsStore, StockStore
     return docs.map(toRecord);
   }
 
-  async list(filter: ProductFilter, sort: ProductSort, page: { skip: number; limit: number }) {
+  async list(filter: ProductFilter, sort: ProductSort, page: { skip: number; limit: number }): Promise<ProductPage> {
     const query = toQuery(filter);
     const [docs, total] = await Promise.all([
       this.products.find(query).sort(SORTS[sort]).skip(page.skip).limit(page.limit).toArray(),

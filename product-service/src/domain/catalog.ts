@@ -11,12 +11,18 @@ import {
   type ProductSort,
 } from './product';
 
+/** One page of a listing as storage returns it; its records may be shared (frozen) between requests. */
+export interface ProductPage {
+  items: readonly ProductRecord[];
+  total: number;
+}
+
 /** What the catalog needs from storage (implemented in data-access). */
 export interface ProductStore {
   insert(input: NewProduct): Promise<ProductRecord>;
   findById(id: string): Promise<ProductRecord | null>;
   findByIds(ids: string[]): Promise<ProductRecord[]>;
-  list(filter: ProductFilter, sort: ProductSort, page: { skip: number; limit: number }): Promise<{ items: ProductRecord[]; total: number }>;
+  list(filter: ProductFilter, sort: ProductSort, page: { skip: number; limit: number }): Promise<ProductPage>;
   /** Changes a product that is not deleted; null when there is none. */
   update(id: string, changes: ProductChanges): Promise<ProductRecord | null>;
   /** Marks a live product deleted; false when there is none. */

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Middleware } from 'koa';
 import type { AxiosInstance } from 'axios';
 import { LRUCache } from 'lru-cache';
@@ -57,8 +57,8 @@ export function requireRole(...roles: Role[]): Middleware {
   };
 }
 
-/** Tokens are kept in memory only as their digests. */
-const cacheKey = (token: string): string => createHash('sha256').update(token).digest('base64url');
+/** Tokens are kept in memory only as their digests (one-shot `hash`: half the cost of a Hash object, on every request). */
+const cacheKey = (token: string): string => hash('sha256', token, 'base64url');
 
 /** The authenticated user of a request (set by an authenticate middleware), or 401. */
 export function currentUser(state: { user?: AuthenticatedUser }): AuthenticatedUser {
