@@ -64,8 +64,17 @@ async function setUp() {
   return { run, adminAuth, productId: product.data.id, catalog, category: `bench-${run}`, customers, credentials, orderId: order.data.id };
 }
 
+/** On a VM guest with the haltpoll idle driver, how long an idle vCPU polls before it halts: it decides what waking a sleeping process costs (bench/RESULTS.md, step 25). */
+function haltPoll() {
+  try {
+    return `, idle vCPU polling ${fs.readFileSync('/sys/module/haltpoll/parameters/guest_halt_poll_ns', 'utf8').trim()} ns`;
+  } catch {
+    return '';
+  }
+}
+
 async function main() {
-  const machine = `${os.cpus().length} × ${os.cpus()[0].model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}`;
+  const machine = `${os.cpus().length} × ${os.cpus()[0].model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}${haltPoll()}`;
   log(`${mode} benchmark on ${machine}`);
   const load = { connections: M.connections, durationS: M.durationS, warmupS: M.warmupS };
   const s = await setUp();
