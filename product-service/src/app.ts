@@ -37,8 +37,9 @@ export interface ProductServiceDeps {
 export function createProductServiceApp(deps: ProductServiceDeps): HttpApps {
   const { config, logger } = deps;
   const stores = collections(deps.db);
-  // Product pages, listings and category counts may be answered from memory for up to a second.
-  const products = new CachedProductRepository(stores, { ttlMs: 1000, maxEntries: 10_000, maxListings: 1000 });
+  // Product pages, listings and category counts may be answered from memory for up to a second;
+  // products and listing pages take at most ~32 MiB each (the chart's memory limit is 256 Mi).
+  const products = new CachedProductRepository(stores, { ttlMs: 1000, maxEntries: 10_000, maxListings: 1000, maxBytes: 32 * 2 ** 20 });
   const catalog = new Catalog(products);
   const reviews = new Reviews(new ReviewRepository(stores), products);
   const stock = new Stock(new StockMovementRepository(stores), products, {

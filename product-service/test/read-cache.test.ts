@@ -19,7 +19,7 @@ describe('the product read cache', () => {
     await client.close();
   });
 
-  const repository = (ttlMs = 60_000) => new CachedProductRepository(collections(db), { ttlMs, maxEntries: 100, maxListings: 10 });
+  const repository = (ttlMs = 60_000) => new CachedProductRepository(collections(db), { ttlMs, maxEntries: 100, maxListings: 10, maxBytes: 2 ** 20 });
   /** A write made elsewhere (another replica), which this replica's cache cannot see. */
   const changeBehindItsBack = (id: string, quantity: number) =>
     db.collection('products').updateOne({ _id: new ObjectId(id) }, { $set: { quantity } });

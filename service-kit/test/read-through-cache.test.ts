@@ -95,4 +95,32 @@ describe('ReadThroughCache', () => {
     void cache.read('a', source.load);
     expect(source.calls).toHaveLength(2);
   });
+
+  it('with a byte bound, drops the least recently used entries to stay under it and answers an oversized record without keeping it', async () => {
+    // Each row "weighs" its version in bytes.
+    const cache = new ReadThroughCache<Row>({ ttlMs: 60_000, maxEntries: 10, maxBytes: 100, sizeOf: (row) => row.version });
+    let loads = 0;
+    const row = (id: string, version: number) => () => {
+      loads += 1;
+      return Promise.resolve({ id, version });
+    };
+    const read = async (id: string, version: number) => {
+      const value = await cache.read(id, row(id, version));
+      await settle();
+      return value;
+    };
+    await read('a', 40);
+    await read('b', 40);
+    await read('a', 40); // a is now the most recently used
+    expect(loads).toBe(2);
+    await read('c', 40); // 120 bytes: b goes, a and c stay
+    await read('a', 40);
+    await read('c', 40);
+    expect(loads).toBe(3);
+    await read('b', 40);
+    expect(loads).toBe(4);
+    expect(await read('huge', 101)).toEqual({ id: 'huge', version: 101 });
+    await read('huge', 101);
+    expect(loads).toBe(6);
+  });
 });

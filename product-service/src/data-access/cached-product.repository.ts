@@ -8,7 +8,16 @@ import type { Collections } from './collections';
 export interface ProductCacheOptions extends ReadThroughCacheOptions {
   /** Listing pages (one per distinct filter, sort and page) kept at most. */
   maxListings: number;
+  /**
+   * Bound on the approximate memory of the products kept, and separately of the listing pages: a
+   * product may hold ~45 KB of text (description and 20 image URLs), so a count alone bounds nothing.
+   */
+  maxBytes: number;
 }
+
+/** Roughly what a record holds in memory: its strings at two bytes a character, and the rest. */
+const approxBytes = (record: ProductRecord): number =>
+  400 + 2 * (record.name.length + record.description.length + record.category.length + record.imageUrls.reduce((sum, url) => sum + url.length, 0));
 
 /** One key per listing request, whatever order its filter's fields came in. */
 const listingKey = (filter: ProductFilter, sort: ProductSort, page: { skip: number; limit: number }): string =>
@@ -33,8 +42,13 @@ export class CachedProductRepository extends ProductRepository {
 
   constructor(collections: Collections, options: ProductCacheOptions) {
     super(collections);
-    this.cache = new ReadThroughCache(options);
-    this.listings = new ReadThroughCache({ ttlMs: options.ttlMs, maxEntries: options.maxListings });
+    this.cache = new ReadThroughCache({ ttlMs: options.ttlMs, maxEntries: options.maxEntries, maxBytes: options.maxBytes, sizeOf: approxBytes });
+    this.listings = new ReadThroughCache({
+      ttlMs: options.ttlMs,
+      maxEntries: options.maxListings,
+      maxBytes: options.maxBytes,
+      sizeOf: (page: ProductPage) => page.items.reduce((sum, record) => sum + approxBytes(record), 100),
+    });
     this.categoryCounts = new ReadThroughCache({ ttlMs: options.ttlMs, maxEntries: 1 });
     this.known = new LRUCache({ max: options.maxEntries * 10 });
   }

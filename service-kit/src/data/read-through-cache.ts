@@ -6,6 +6,14 @@ export interface ReadThroughCacheOptions {
   maxEntries: number;
 }
 
+/** A bound on memory as well as on entries, for records whose size varies widely. */
+export interface ReadThroughCacheByteBound<V> {
+  /** Least recently used entries go first once the kept entries' sizes add up to more than this. */
+  maxBytes: number;
+  /** An entry's approximate size in bytes; an entry larger than maxBytes is answered but not kept. */
+  sizeOf: (value: V) => number;
+}
+
 interface Load<V> {
   promise: Promise<V | null | undefined>;
   /** The record changed while it was being read: the result is answered but must not be kept. */
@@ -28,8 +36,10 @@ export class ReadThroughCache<V extends object> {
   private readonly entries: LRUCache<string, V>;
   private readonly loads = new Map<string, Load<V>>();
 
-  constructor(options: ReadThroughCacheOptions) {
-    this.entries = new LRUCache({ max: options.maxEntries, ttl: options.ttlMs });
+  constructor(options: ReadThroughCacheOptions & Partial<ReadThroughCacheByteBound<V>>) {
+    const { maxBytes, sizeOf } = options;
+    const byteBound = maxBytes !== undefined && sizeOf ? { maxSize: maxBytes, sizeCalculation: (value: V) => Math.max(1, Math.ceil(sizeOf(value))) } : {};
+    this.entries = new LRUCache({ max: options.maxEntries, ttl: options.ttlMs, ...byteBound });
   }
 
   /** The cached record, else the result of `load` (shared with every concurrent reader of `key`). */
