@@ -54,8 +54,8 @@ export interface OrderServiceApp extends HttpApps {
 export function createOrderServiceApp(deps: OrderServiceDeps): OrderServiceApp {
   const { config, logger } = deps;
   const metrics = createMetrics('order-service');
-  // Orders are read from memory only while changes are heard (see CachedOrderStore).
-  const store = new CachedOrderStore(deps.dataSource, { ttlMs: 5_000, maxEntries: 10_000 });
+  // Orders are read from memory only while changes are heard (see CachedOrderStore), ~32 MiB at most.
+  const store = new CachedOrderStore(deps.dataSource, { ttlMs: 5_000, maxEntries: 10_000, maxBytes: 32 * 2 ** 20 });
   const changes = new OrderChangeListener({ url: config.DATABASE_URL, logger, subscriber: store });
   const outbox = new OutboxRepository(deps.dataSource);
   const orderMetrics = createOrderMetrics(metrics, { outbox, logger });

@@ -71,7 +71,7 @@ describe('GET /api/orders/:id from the read cache', () => {
 describe('CachedOrderStore', () => {
   let store: CachedOrderStore;
   beforeEach(() => {
-    store = new CachedOrderStore(h.dataSource, { ttlMs: 60_000, maxEntries: 100 });
+    store = new CachedOrderStore(h.dataSource, { ttlMs: 60_000, maxEntries: 100, maxBytes: 2 ** 20 });
     store.reset(true);
   });
 

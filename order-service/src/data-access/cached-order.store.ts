@@ -4,6 +4,10 @@ import type { Order } from '../domain/order';
 import { PostgresOrderStore } from './order.store';
 import type { OrderChangeSubscriber } from './order-change-listener';
 
+/** Roughly what an order holds in memory: its lines' names at two bytes a character, and the rest. */
+const approxBytes = (order: Order): number =>
+  1500 + order.items.reduce((sum, item) => sum + 150 + 2 * item.name.length, 0) + 200 * (order.history.length + order.payments.length);
+
 /**
  * Customers poll their order while it moves from PAID to CONFIRMED, so GET /api/orders/:id is served
  * from memory. An entry lives only while this replica hears about changes: the database notifies
@@ -17,9 +21,10 @@ export class CachedOrderStore extends PostgresOrderStore implements OrderChangeS
   private readonly cache: ReadThroughCache<Order>;
   private listening = false;
 
-  constructor(dataSource: DataSource, options: ReadThroughCacheOptions) {
+  /** maxBytes bounds the orders kept by an estimate of their size: one may hold 50 lines with 200-character names. */
+  constructor(dataSource: DataSource, options: ReadThroughCacheOptions & { maxBytes: number }) {
     super(dataSource);
-    this.cache = new ReadThroughCache(options);
+    this.cache = new ReadThroughCache({ ...options, sizeOf: approxBytes });
   }
 
   override findById(id: string): Promise<Order | undefined> {
