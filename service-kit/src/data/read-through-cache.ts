@@ -36,9 +36,10 @@ export class ReadThroughCache<V extends object> {
   private readonly entries: LRUCache<string, V>;
   private readonly loads = new Map<string, Load<V>>();
 
-  constructor(options: ReadThroughCacheOptions & Partial<ReadThroughCacheByteBound<V>>) {
-    const { maxBytes, sizeOf } = options;
-    const byteBound = maxBytes !== undefined && sizeOf ? { maxSize: maxBytes, sizeCalculation: (value: V) => Math.max(1, Math.ceil(sizeOf(value))) } : {};
+  /** A byte bound is both maxBytes and sizeOf, or neither: one without the other would bound nothing. */
+  constructor(options: ReadThroughCacheOptions & (ReadThroughCacheByteBound<V> | { maxBytes?: never; sizeOf?: never })) {
+    const { sizeOf } = options;
+    const byteBound = sizeOf ? { maxSize: options.maxBytes, sizeCalculation: (value: V) => Math.max(1, Math.ceil(sizeOf(value))) } : {};
     this.entries = new LRUCache({ max: options.maxEntries, ttl: options.ttlMs, ...byteBound });
   }
 

@@ -8,9 +8,10 @@ type HttpLabel = 'method' | 'route' | 'status';
 /** A registry per service instance (not the global one), so tests can build several apps in one process. */
 export interface ServiceMetrics {
   registry: Registry;
-  httpRequests: Counter<HttpLabel>;
-  httpDuration: Histogram<HttpLabel>;
-  /** Records one finished request (route is its template, never the raw path) in both HTTP metrics. */
+  /**
+   * Records one finished request (route is its template, never the raw path) in
+   * http_requests_total and http_request_duration_seconds; nothing else writes to them.
+   */
   observeRequest(method: string, route: string, status: number, seconds: number): void;
 }
 
@@ -28,7 +29,7 @@ export function createMetrics(service: string, collectDefaults = true): ServiceM
   // label object on every observation) and counts requests in a plain number that the counter
   // takes over, whole, when it is scraped.
   const series = new Map<string, RequestSeries>();
-  const httpRequests = new Counter<HttpLabel>({
+  new Counter<HttpLabel>({
     name: 'http_requests_total',
     help: 'HTTP requests by method, route template and status',
     labelNames: ['method', 'route', 'status'],
@@ -47,8 +48,6 @@ export function createMetrics(service: string, collectDefaults = true): ServiceM
   });
   return {
     registry,
-    httpRequests,
-    httpDuration,
     observeRequest(method, route, status, seconds) {
       const key = `${method} ${status} ${route}`;
       let s = series.get(key);

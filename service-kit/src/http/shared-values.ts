@@ -31,4 +31,3 @@ export function sharedJsonResponder(): (ctx: Context, value: object) => void {
     ctx.body = serialise(value);
   };
 }
-

@@ -28,8 +28,9 @@ export interface OutboxRelayOptions {
 /**
  * Publishes the outbox to RabbitMQ: claims due rows, publishes them with confirms (and `mandatory`
  * for the events a consumer must act on), marks the confirmed ones published. A row RabbitMQ
- * returns (no queue bound) or that fails stays pending with its error and a growing delay. Several replicas may run one each. At-least-once:
- * a crash between confirm and commit publishes that event again.
+ * returns (no queue bound) or that fails stays pending with its error and a growing delay. Several
+ * replicas may run one each. At-least-once: a crash between confirm and commit publishes that event
+ * again.
  */
 export class OutboxRelay {
   private readonly exchange: string;
