@@ -68,6 +68,52 @@ describe('GET /api/orders/:id from the read cache', () => {
   });
 });
 
+describe('confirming a PAID order (read without a lock, written with a version check)', () => {
+  /** Another replica's change whose notification has not arrived yet: the cache still holds the order as it was. */
+  const unannounced = (orderId: string, status: string) =>
+    h.dataSource.transaction(async (m) => {
+      await m.query('SET LOCAL session_replication_role = replica');
+      await m.query('UPDATE orders SET status = $2, version = version + 1 WHERE id = $1', [orderId, status]);
+    });
+  const statuses = (order: { history: { status: string }[] }) => order.history.map((e) => e.status);
+
+  it('confirms once, from a read of the cache', async () => {
+    const { id } = await h.pendingOrder(customer.authorization);
+    expect((await h.pay(customer.authorization, id)).status).toBe(200);
+    expect(await statusOf(id)).toBe('PAID');
+    const res = await h.setInternalStatus(id, 'CONFIRMED');
+    expect(res.status).toBe(200);
+    expect(statuses(res.data)).toEqual(['PENDING', 'PAID', 'CONFIRMED']);
+    expect(await statusOf(id)).toBe('CONFIRMED');
+    await h.events.expectTypes(id, ['order.created', 'order.paid', 'order.confirmed']);
+  });
+
+  it('does not write over a change the cache has not heard of: the stale copy fails the version check and the locked read decides', async () => {
+    const { id } = await h.pendingOrder(customer.authorization);
+    expect((await h.pay(customer.authorization, id)).status).toBe(200);
+    expect(await statusOf(id)).toBe('PAID');
+    await unannounced(id, 'REFUNDED');
+    const res = await h.setInternalStatus(id, 'CONFIRMED');
+    expect(res.status).toBe(409);
+    expect(res.data.error.code).toBe('INVALID_STATE');
+    const [{ status, version }] = await h.dataSource.query('SELECT status, version FROM orders WHERE id = $1', [id]);
+    expect({ status, version }).toEqual({ status: 'REFUNDED', version: 3 });
+  });
+
+  it('confirms an order still PAID whose version moved since the cache read it, with one history entry and one event', async () => {
+    const { id } = await h.pendingOrder(customer.authorization);
+    expect((await h.pay(customer.authorization, id)).status).toBe(200);
+    expect(await statusOf(id)).toBe('PAID');
+    await unannounced(id, 'PAID');
+    const res = await h.setInternalStatus(id, 'CONFIRMED');
+    expect(res.status).toBe(200);
+    expect(statuses(res.data)).toEqual(['PENDING', 'PAID', 'CONFIRMED']);
+    const [{ version }] = await h.dataSource.query('SELECT version FROM orders WHERE id = $1', [id]);
+    expect(version).toBe(4);
+    await h.events.expectTypes(id, ['order.created', 'order.paid', 'order.confirmed']);
+  });
+});
+
 describe('CachedOrderStore', () => {
   let store: CachedOrderStore;
   beforeEach(() => {

@@ -63,6 +63,14 @@ const TRANSITION_WITH_PAYMENT_SQL = transitionSql(`, payment AS (
     SELECT $10, id, $11, $12, $13, $14, $15, $16, $17, $18 FROM moved
   )`);
 
+/** The status move, its history entry, its payment (if any) and its event, only if the order is still at `order.version`. */
+async function writeTransition(query: Query, order: Order, entry: HistoryEntry, event: OutboxEvent, p?: Payment): Promise<boolean> {
+  const params = [entry.status, entry.at, order.id, order.version, entry.reason, ...outboxValues(event)];
+  if (p) params.push(p.id, p.kind, p.amount, p.currency, p.status, p.reference, p.failureReason, p.refundOf, p.createdAt);
+  const [{ moved }] = (await query(p ? TRANSITION_WITH_PAYMENT_SQL : TRANSITION_SQL, params)) as { moved: number }[];
+  return moved === 1;
+}
+
 class PostgresOrderTx implements OrderTx {
   constructor(private readonly m: EntityManager, private readonly written: TxWrites) {}
 
@@ -88,11 +96,10 @@ class PostgresOrderTx implements OrderTx {
     this.written.events.push(event);
   }
 
-  async recordTransition(order: Order, entry: HistoryEntry, event: OutboxEvent, p?: Payment): Promise<void> {
-    const params = [entry.status, entry.at, order.id, order.version, entry.reason, ...outboxValues(event)];
-    if (p) params.push(p.id, p.kind, p.amount, p.currency, p.status, p.reference, p.failureReason, p.refundOf, p.createdAt);
-    const [{ moved }] = (await this.query(p ? TRANSITION_WITH_PAYMENT_SQL : TRANSITION_SQL, params)) as { moved: number }[];
-    if (moved !== 1) throw new StaleOrderError(`order ${order.id} changed since version ${order.version} was read`);
+  async recordTransition(order: Order, entry: HistoryEntry, event: OutboxEvent, payment?: Payment): Promise<void> {
+    if (!(await writeTransition(this.query, order, entry, event, payment))) {
+      throw new StaleOrderError(`order ${order.id} changed since version ${order.version} was read`);
+    }
     this.written.orders.add(order.id);
     this.written.events.push(event);
   }
@@ -154,6 +161,14 @@ export class PostgresOrderStore implements OrderStore {
   async insertOrder(order: Order, event: OutboxEvent): Promise<void> {
     await insertOrderRows(this.query, order, event);
     this.eventsCommitted([event]);
+  }
+
+  async recordTransition(order: Order, entry: HistoryEntry, event: OutboxEvent, payment?: Payment): Promise<boolean> {
+    const moved = await writeTransition(this.query, order, entry, event, payment);
+    // Either way the order is not as it was read: what is kept of it must go.
+    this.committed(new Set([order.id]));
+    if (moved) this.eventsCommitted([event]);
+    return moved;
   }
 
   private eventsCommitted(events: OutboxEvent[]): void {

@@ -1,12 +1,12 @@
 import { AppError } from '@ecommerce/service-kit';
-import type { Order, OrderStatus, Payment } from './order';
-import { orderEvent } from './order-events';
+import type { HistoryEntry, Order, OrderStatus, Payment } from './order';
+import { orderEvent, type OutboxEvent } from './order-events';
 import type { OrderTx } from './ports';
 
 /**
- * The order state machine (DESIGN.md § order-service, States). Every status change goes through
- * `transition`, which appends the history entry and writes the event to the outbox in the caller's
- * transaction, after the caller has locked the order row.
+ * The order state machine (DESIGN.md § order-service, States). Every status change is worked out by
+ * `planTransition` and written with its history entry and outbox event together: by `transition`, in
+ * the caller's transaction after it locked the order row, or on its own by a version-checked write.
  */
 const TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
   PENDING: ['PAID', 'PAYMENT_FAILED', 'CANCELLED'],
@@ -37,11 +37,15 @@ export async function recordNewOrder(writer: Pick<OrderTx, 'insertOrder'>, order
   await writer.insertOrder(order, orderEvent(order, null, null, order.createdAt));
 }
 
-/**
- * Moves a locked order to `to`, or throws 409 INVALID_STATE; returns the order as it now is.
- * `payment`: the charge or refund this move records (PAID, PAYMENT_FAILED, REFUNDED, CANCELLED).
- */
-export async function transition(tx: OrderTx, order: Order, to: OrderStatus, reason: string | null = null, payment?: Payment): Promise<Order> {
+/** A status change worked out before it is written: the order as it will be, its history entry and its event. */
+export interface PlannedTransition {
+  moved: Order;
+  entry: HistoryEntry;
+  event: OutboxEvent;
+}
+
+/** Works out the move of `order` to `to`, or throws 409 INVALID_STATE; writes nothing. */
+export function planTransition(order: Order, to: OrderStatus, reason: string | null = null, payment?: Payment): PlannedTransition {
   assertTransition(order, to);
   const at = new Date();
   const entry = { status: to, at, reason };
@@ -53,6 +57,15 @@ export async function transition(tx: OrderTx, order: Order, to: OrderStatus, rea
     history: [...order.history, entry],
     payments: payment ? [...order.payments, payment] : order.payments,
   };
-  await tx.recordTransition(order, entry, orderEvent(moved, order.status, reason, at), payment);
-  return moved;
+  return { moved, entry, event: orderEvent(moved, order.status, reason, at) };
+}
+
+/**
+ * Moves a locked order to `to`, or throws 409 INVALID_STATE; returns the order as it now is.
+ * `payment`: the charge or refund this move records (PAID, PAYMENT_FAILED, REFUNDED, CANCELLED).
+ */
+export async function transition(tx: OrderTx, order: Order, to: OrderStatus, reason: string | null = null, payment?: Payment): Promise<Order> {
+  const planned = planTransition(order, to, reason, payment);
+  await tx.recordTransition(order, planned.entry, planned.event, payment);
+  return planned.moved;
 }

@@ -44,6 +44,11 @@ export interface OrderStore {
   transaction<T>(fn: (tx: OrderTx) => Promise<T>): Promise<T>;
   /** OrderTx.insertOrder on its own: one atomic write, with no transaction around it. */
   insertOrder(order: Order, event: OutboxEvent): Promise<void>;
+  /**
+   * OrderTx.recordTransition on its own: one atomic write, with no transaction or row lock around
+   * it. Resolves false, having written nothing, when the order changed since `order` was read.
+   */
+  recordTransition(order: Order, entry: HistoryEntry, event: OutboxEvent, payment?: Payment): Promise<boolean>;
   findById(id: string): Promise<Order | undefined>;
   list(query: OrderListQuery): Promise<Page<Order>>;
   findIdempotencyRecord(userId: string, key: string): Promise<IdempotencyRecord | undefined>;
