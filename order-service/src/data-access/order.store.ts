@@ -175,7 +175,7 @@ export class PostgresOrderStore implements OrderStore {
     for (const listener of this.listeners) listener(events);
   }
 
-  /** Called once a transaction that changed these orders has committed. */
+  /** Called once these orders are known to have changed: a write of ours committed, or a version check failed. */
   protected committed(_orderIds: ReadonlySet<string>): void {}
 
   findById(id: string): Promise<Order | undefined> {

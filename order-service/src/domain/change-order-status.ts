@@ -1,11 +1,15 @@
 import { notFound } from '@ecommerce/service-kit';
 import type { Order, OrderStatus } from './order';
-import { invalidState, planTransition, transition } from './order-status';
+import { canTransition, invalidState, planTransition, transition } from './order-status';
 import { refundCharge } from './payments/order-payments';
 import type { OrderDeps, OrderStore } from './ports';
 
 /** Fulfilment by an admin: SHIPPED from CONFIRMED, DELIVERED from SHIPPED; any other move 409. */
 export async function fulfilOrder(store: OrderStore, orderId: string, status: OrderStatus): Promise<Order> {
+  if (status === 'SHIPPED' || status === 'DELIVERED') {
+    const moved = await moveWithoutLock(store, orderId, status, null);
+    if (moved) return moved;
+  }
   return store.transaction(async (tx) => {
     const order = await tx.lockOrder(orderId);
     if (!order) throw notFound('Order not found');
@@ -23,7 +27,7 @@ export async function fulfilOrder(store: OrderStore, orderId: string, status: Or
  */
 export async function settlePaidOrder(deps: OrderDeps, orderId: string, status: OrderStatus, reason: string | null): Promise<Order> {
   if (status === 'CONFIRMED') {
-    const confirmed = await confirmWithoutLock(deps.store, orderId, reason);
+    const confirmed = await moveWithoutLock(deps.store, orderId, status, reason);
     if (confirmed) return confirmed;
   }
   return deps.store.transaction(async (tx) => {
@@ -41,15 +45,16 @@ export async function settlePaidOrder(deps: OrderDeps, orderId: string, status: 
 }
 
 /**
- * Every paid order is settled, nearly always as CONFIRMED, and confirming calls nothing outside the
- * database: the order is read (from the read cache when it holds it) and moved by one
- * version-checked write, two round trips instead of a locked transaction's four. Undefined when the
- * order was not PAID as read or changed before the write: the locked path then decides.
+ * A move that calls nothing outside the database (CONFIRMED, SHIPPED, DELIVERED) needs no row lock:
+ * the order is read (from the read cache when it holds it) and moved by one version-checked write,
+ * two round trips instead of a locked transaction's four. Every paid order is confirmed this way.
+ * Undefined when the order, as read, cannot make this move, or changed before the write: the locked
+ * path then decides (a repeat, or 409).
  */
-async function confirmWithoutLock(store: OrderStore, orderId: string, reason: string | null): Promise<Order | undefined> {
+async function moveWithoutLock(store: OrderStore, orderId: string, to: OrderStatus, reason: string | null): Promise<Order | undefined> {
   const order = await store.findById(orderId);
   if (!order) throw notFound('Order not found');
-  if (order.status !== 'PAID') return undefined;
-  const planned = planTransition(order, 'CONFIRMED', reason);
+  if (!canTransition(order.status, to)) return undefined;
+  const planned = planTransition(order, to, reason);
   return (await store.recordTransition(order, planned.entry, planned.event)) ? planned.moved : undefined;
 }
