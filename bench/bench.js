@@ -12,6 +12,7 @@ const { measureHttp, measurePaired } = require('./lib/http-load');
 const { closedLoop } = require('./lib/stats');
 const ceilings = require('./lib/ceilings');
 const { orderPipeline } = require('./lib/pipeline');
+const { readStackCpu, cpuPerUnit, readPid } = require('./lib/process-cpu');
 const { writeResults, updateResultsFile } = require('./lib/report');
 
 const quick = process.argv.includes('--quick');
@@ -32,6 +33,8 @@ const rabbitUrl = `${(process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:
 
 const client = axios.create({ validateStatus: () => true, timeout: 30_000, httpAgent: new http.Agent({ keepAlive: true, maxSockets: 64 }) });
 const log = (msg) => process.stderr.write(`==> ${msg}\n`);
+const repoRoot = path.join(__dirname, '..');
+const servicePid = (service) => readPid(path.join(repoRoot, '.local/run', `${service}.pid`));
 
 async function setUp() {
   const run = randomBytes(4).toString('hex');
@@ -84,6 +87,9 @@ async function main() {
     rows.push({
       scenario, rps: result.rps, p50Ms: result.p50Ms, p99Ms: result.p99Ms,
       ceiling: ceiling ? ceiling.rps : null, ceilingName: ceilingName ?? null, ratio,
+      ...(result.serverCpuUsPerRequest !== undefined ? { serverCpuUsPerRequest: result.serverCpuUsPerRequest } : {}),
+      ...(ceiling?.serverCpuUsPerRequest !== undefined ? { ceilingCpuUsPerRequest: ceiling.serverCpuUsPerRequest } : {}),
+      ...(result.cpuMsPerOrder ? { cpuMsPerOrder: result.cpuMsPerOrder } : {}),
       ...(target ? { target: target(result, ratio) } : {}),
     });
     log(`${scenario}: ${result.rps.toFixed(1)}/s p50 ${result.p50Ms?.toFixed(1)} ms p99 ${result.p99Ms?.toFixed(1)} ms${ratio ? ` (${(ratio * 100).toFixed(0)}% of ${ceilingName})` : ''}`);
@@ -105,17 +111,17 @@ async function main() {
     // Each figure compared with bare Koa alternates with it window by window (measurePaired).
     const paired = async (scenario, options, target) => {
       const { result, ceiling } = await measurePaired({
-        scenario: options, ceiling: { url: bareKoa.url }, connections: M.connections, durationS: M.windowS, warmupS: M.warmupS, rounds: M.rounds,
+        scenario: options, ceiling: { url: bareKoa.url, pid: bareKoa.pid }, connections: M.connections, durationS: M.windowS, warmupS: M.warmupS, rounds: M.rounds,
       });
       add(scenario, result, 'bare Koa (alternating)', ceiling, target);
     };
-    await paired('GET /api/products/:id', { url: `${urls.products}/api/products/${s.productId}` },
+    await paired('GET /api/products/:id', { url: `${urls.products}/api/products/${s.productId}`, pid: servicePid('product-service') },
       (_r, ratio) => ({ text: '≥ 50% of bare Koa', met: ratio >= 0.5 }));
-    await paired('GET /api/products?category=…', { url: `${urls.products}/api/products?category=${s.category}&limit=20` });
+    await paired('GET /api/products?category=…', { url: `${urls.products}/api/products?category=${s.category}&limit=20`, pid: servicePid('product-service') });
     await paired('POST /internal/verify', {
-      method: 'POST', url: `${urls.verify}/internal/verify`, headers: { Authorization: s.customers[0], 'X-Internal-Token': INTERNAL_API_TOKEN },
+      method: 'POST', url: `${urls.verify}/internal/verify`, headers: { Authorization: s.customers[0], 'X-Internal-Token': INTERNAL_API_TOKEN }, pid: servicePid('user-service'),
     });
-    await paired('GET /api/orders/:id (authenticated)', { url: `${urls.orders}/api/orders/${s.orderId}`, headers: { Authorization: s.customers[0] } },
+    await paired('GET /api/orders/:id (authenticated)', { url: `${urls.orders}/api/orders/${s.orderId}`, headers: { Authorization: s.customers[0] }, pid: servicePid('order-service') },
       (_r, ratio) => ({ text: '≥ 35% of bare Koa', met: ratio >= 0.35 }));
   } finally {
     bareKoa.stop();
@@ -128,9 +134,12 @@ async function main() {
     },
   });
   add('POST /api/users/login', login, 'Argon2id verify', hash);
+  // Every process's CPU over the pipeline: 300 orders/s on two cores leaves ~6.7 ms of CPU per order for all of them together.
+  const cpuBefore = readStackCpu(repoRoot);
   const pipeline = await orderPipeline({
     urls, rabbitUrl, customers: s.customers, productIds: s.catalog, count: M.pipelineOrders, concurrency: M.connections, timeoutMs: 120_000,
   });
+  pipeline.cpuMsPerOrder = cpuPerUnit(cpuBefore, readStackCpu(repoRoot), M.pipelineOrders);
   add(`order pipeline (${M.pipelineOrders} orders: create, pay, CONFIRMED)`, pipeline, 'RabbitMQ publish+consume', amqpRate,
     (r) => ({ text: '≥ 300 orders/s, p99 < 500 ms', met: r.rps >= 300 && r.p99Ms < 500 }));
 

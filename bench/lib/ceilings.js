@@ -14,7 +14,7 @@ function startBareKoa() {
     const child = spawn(process.execPath, [path.join(__dirname, 'bare-koa.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
     child.stdout.on('data', (chunk) => {
       const match = /listening (\d+)/.exec(String(chunk));
-      if (match) resolve({ url: `http://127.0.0.1:${match[1]}/`, stop: () => child.kill('SIGTERM') });
+      if (match) resolve({ url: `http://127.0.0.1:${match[1]}/`, pid: child.pid, stop: () => child.kill('SIGTERM') });
     });
     child.once('exit', (code) => reject(new Error(`bare koa exited with ${code}`)));
   });

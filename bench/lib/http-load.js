@@ -1,6 +1,7 @@
 'use strict';
 // HTTP load with autocannon: a warm-up run (discarded), then the measured run.
 const autocannon = require('autocannon');
+const { processCpuMs } = require('./process-cpu');
 
 function run(options) {
   return new Promise((resolve, reject) => {
@@ -27,12 +28,27 @@ async function measureHttp(o) {
   return { rps: r.requests.average, p50Ms: r.latency.p50, p99Ms: r.latency.p99, total: r.requests.total };
 }
 
-/** Several measured windows as one figure: all requests over all the time; p50 the median window's, p99 the worst. */
+/**
+ * Several measured windows as one figure: all requests over all the time; p50 the median window's,
+ * p99 the worst; and the server's CPU per request over them when it could be read.
+ */
 function combine(windows) {
-  const total = windows.reduce((sum, r) => sum + r.requests.total, 0);
-  const seconds = windows.reduce((sum, r) => sum + r.duration, 0);
-  const p50s = windows.map((r) => r.latency.p50).sort((a, b) => a - b);
-  return { rps: total / seconds, p50Ms: p50s[Math.floor((p50s.length - 1) / 2)], p99Ms: Math.max(...windows.map((r) => r.latency.p99)), total };
+  const total = windows.reduce((sum, w) => sum + w.r.requests.total, 0);
+  const seconds = windows.reduce((sum, w) => sum + w.r.duration, 0);
+  const p50s = windows.map((w) => w.r.latency.p50).sort((a, b) => a - b);
+  const cpuMs = windows.every((w) => w.cpuMs !== undefined) ? windows.reduce((sum, w) => sum + w.cpuMs, 0) : undefined;
+  return {
+    rps: total / seconds, p50Ms: p50s[Math.floor((p50s.length - 1) / 2)], p99Ms: Math.max(...windows.map((w) => w.r.latency.p99)), total,
+    ...(cpuMs !== undefined ? { serverCpuUsPerRequest: (cpuMs * 1000) / total } : {}),
+  };
+}
+
+/** One measured window, with the CPU its server process spent in it (undefined when unknown). */
+async function measuredWindow(options, durationS, serverPid) {
+  const before = serverPid && processCpuMs(serverPid);
+  const r = checked(options.url, await run({ ...options, duration: durationS }));
+  const after = serverPid && processCpuMs(serverPid);
+  return { r, cpuMs: before !== undefined && after !== undefined ? after - before : undefined };
 }
 
 /**
@@ -40,6 +56,7 @@ function combine(windows) {
  * after its own warm-up. This machine's speed drifts by a third within a minute (other tenants of
  * the host), so a ceiling measured once, a minute before, would decide the ratio as much as the
  * code would; alternating short windows puts both figures in the same minutes.
+ * `scenario.pid` and `ceiling.pid`, when given, are the server processes whose CPU per request is reported.
  * @param {{ scenario: object, ceiling: object, connections: number, durationS: number, warmupS: number, rounds: number }} o
  */
 async function measurePaired(o) {
@@ -51,8 +68,8 @@ async function measurePaired(o) {
   }
   const windows = { scenario: [], ceiling: [] };
   for (let round = 0; round < o.rounds; round++) {
-    windows.ceiling.push(checked(ceiling.url, await run({ ...ceiling, duration: o.durationS })));
-    windows.scenario.push(checked(scenario.url, await run({ ...scenario, duration: o.durationS })));
+    windows.ceiling.push(await measuredWindow(ceiling, o.durationS, o.ceiling.pid));
+    windows.scenario.push(await measuredWindow(scenario, o.durationS, o.scenario.pid));
   }
   return { result: combine(windows.scenario), ceiling: combine(windows.ceiling) };
 }

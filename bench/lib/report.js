@@ -5,15 +5,25 @@ const path = require('node:path');
 
 const fmt = (n, digits = 1) => (n === null || n === undefined || Number.isNaN(n) ? '–' : Number(n).toFixed(digits));
 
+/** The server's CPU per request beside its ceiling's, e.g. "62 / 27". */
+const serverCpu = (r) => (r.serverCpuUsPerRequest === undefined ? '–' : `${fmt(r.serverCpuUsPerRequest, 0)} / ${fmt(r.ceilingCpuUsPerRequest, 0)}`);
+
 function markdownTable(rows) {
   const lines = [
-    '| scenario | req/s | p50 ms | p99 ms | ceiling | ceiling req/s | ratio | target |',
-    '| --- | ---: | ---: | ---: | --- | ---: | ---: | --- |',
+    '| scenario | req/s | p50 ms | p99 ms | ceiling | ceiling req/s | ratio | target | server CPU µs/req (scenario / ceiling) |',
+    '| --- | ---: | ---: | ---: | --- | ---: | ---: | --- | ---: |',
   ];
   for (const r of rows) {
     lines.push(
-      `| ${r.scenario} | ${fmt(r.rps)} | ${fmt(r.p50Ms)} | ${fmt(r.p99Ms)} | ${r.ceilingName ?? '–'} | ${fmt(r.ceiling)} | ${r.ratio === null ? '–' : `${fmt(r.ratio * 100, 0)}%`} | ${r.target ? `${r.target.text} ${r.target.met ? '✅' : '❌'}` : ''} |`,
+      `| ${r.scenario} | ${fmt(r.rps)} | ${fmt(r.p50Ms)} | ${fmt(r.p99Ms)} | ${r.ceilingName ?? '–'} | ${fmt(r.ceiling)} | ${r.ratio === null ? '–' : `${fmt(r.ratio * 100, 0)}%`} | ${r.target ? `${r.target.text} ${r.target.met ? '✅' : '❌'}` : ''} | ${serverCpu(r)} |`,
     );
+  }
+  const breakdowns = rows.filter((r) => r.cpuMsPerOrder && Object.keys(r.cpuMsPerOrder).length);
+  for (const r of breakdowns) {
+    const parts = Object.entries(r.cpuMsPerOrder);
+    const total = parts.reduce((sum, [, ms]) => sum + ms, 0);
+    lines.push('', `CPU per order in the ${r.scenario.replace(/ \(.*$/, '')}, by process (ms; ${fmt(total)} in all):`, '');
+    lines.push(`| ${parts.map(([part]) => part).join(' | ')} |`, `|${' ---: |'.repeat(parts.length)}`, `| ${parts.map(([, ms]) => fmt(ms, 2)).join(' | ')} |`);
   }
   return lines.join('\n');
 }
