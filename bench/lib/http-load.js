@@ -45,9 +45,10 @@ function combine(windows) {
 
 /** One measured window, with the CPU its server process spent in it (undefined when unknown). */
 async function measuredWindow(options, durationS, serverPid) {
-  const before = serverPid && processCpuMs(serverPid);
+  const cpu = () => (serverPid ? processCpuMs(serverPid) : undefined);
+  const before = cpu();
   const r = checked(options.url, await run({ ...options, duration: durationS }));
-  const after = serverPid && processCpuMs(serverPid);
+  const after = cpu();
   return { r, cpuMs: before !== undefined && after !== undefined ? after - before : undefined };
 }
 
