@@ -12,7 +12,7 @@ const { measureHttp, measurePaired } = require('./lib/http-load');
 const { closedLoop } = require('./lib/stats');
 const ceilings = require('./lib/ceilings');
 const { orderPipeline } = require('./lib/pipeline');
-const { readStackCpu, cpuPerUnit, readPid } = require('./lib/process-cpu');
+const { readStackCpu, cpuPerUnit, servicePid: pidOf } = require('./lib/process-cpu');
 const { writeResults, updateResultsFile } = require('./lib/report');
 
 const quick = process.argv.includes('--quick');
@@ -34,7 +34,7 @@ const rabbitUrl = `${(process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:
 const client = axios.create({ validateStatus: () => true, timeout: 30_000, httpAgent: new http.Agent({ keepAlive: true, maxSockets: 64 }) });
 const log = (msg) => process.stderr.write(`==> ${msg}\n`);
 const repoRoot = path.join(__dirname, '..');
-const servicePid = (service) => readPid(path.join(repoRoot, '.local/run', `${service}.pid`));
+const servicePid = (service) => pidOf(repoRoot, service);
 
 async function setUp() {
   const run = randomBytes(4).toString('hex');

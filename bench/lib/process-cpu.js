@@ -7,7 +7,6 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 
-const STATE_DIR = process.env.ECOMMERCE_STATE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(require('node:os').homedir(), '.cache'), 'ecommerce-platform');
 const SERVICES = ['user-service', 'product-service', 'order-service', 'integration-service'];
 
 let ticksPerSecond;
@@ -22,26 +21,27 @@ function clockTicks() {
   return ticksPerSecond;
 }
 
-const readPid = (file) => {
+/** The pid of a service of the local stack (scripts/local-up.sh writes .local/run/<service>.pid), or undefined. */
+function servicePid(repoRoot, service) {
   try {
-    return fs.readFileSync(file, 'utf8').trim();
+    return fs.readFileSync(path.join(repoRoot, '.local/run', `${service}.pid`), 'utf8').trim() || undefined;
   } catch {
     return undefined;
   }
-};
+}
 
 /** Which part of the stack a process is, by its pid file or its command line; undefined for the rest of the machine. */
 function classifier(repoRoot) {
   const byPid = new Map();
   for (const service of SERVICES) {
-    const pid = readPid(path.join(repoRoot, '.local/run', `${service}.pid`));
+    const pid = servicePid(repoRoot, service);
     if (pid) byPid.set(pid, service);
   }
-  const ferret = readPid(path.join(STATE_DIR, 'ferretdb.pid'));
-  if (ferret) byPid.set(ferret, 'FerretDB');
   byPid.set(String(process.pid), 'load generator');
   return (pid, cmdline) => {
     if (byPid.has(pid)) return byPid.get(pid);
+    // Before the PostgreSQL rules: FerretDB's arguments name its postgres:// backend.
+    if (/(^|\/)ferretdb\S* /.test(cmdline)) return 'FerretDB';
     // A backend's title is "postgres: <cluster>: <user> <database> <client address(port)> <state>".
     const backend = /^postgres: [^:]+: \S+ (\S+) (\S+\(\d+\)|\[local\]) /.exec(cmdline);
     if (backend) return `PostgreSQL (${backend[1]})`;
@@ -97,4 +97,4 @@ function cpuPerUnit(before, after, units) {
   );
 }
 
-module.exports = { readStackCpu, cpuPerUnit, processCpuMs, readPid };
+module.exports = { readStackCpu, cpuPerUnit, processCpuMs, servicePid, classifier };
