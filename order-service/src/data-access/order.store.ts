@@ -163,8 +163,8 @@ export class PostgresOrderStore implements OrderStore {
     this.eventsCommitted([event]);
   }
 
-  async recordTransition(order: Order, entry: HistoryEntry, event: OutboxEvent, payment?: Payment): Promise<boolean> {
-    const moved = await writeTransition(this.query, order, entry, event, payment);
+  async recordTransition(order: Order, entry: HistoryEntry, event: OutboxEvent): Promise<boolean> {
+    const moved = await writeTransition(this.query, order, entry, event);
     // Either way the order is not as it was read: what is kept of it must go.
     this.committed(new Set([order.id]));
     if (moved) this.eventsCommitted([event]);

@@ -47,8 +47,9 @@ export interface OrderStore {
   /**
    * OrderTx.recordTransition on its own: one atomic write, with no transaction or row lock around
    * it. Resolves false, having written nothing, when the order changed since `order` was read.
+   * No payment: a move that charges or refunds calls the gateway, and keeps the row lock for it.
    */
-  recordTransition(order: Order, entry: HistoryEntry, event: OutboxEvent, payment?: Payment): Promise<boolean>;
+  recordTransition(order: Order, entry: HistoryEntry, event: OutboxEvent): Promise<boolean>;
   findById(id: string): Promise<Order | undefined>;
   list(query: OrderListQuery): Promise<Page<Order>>;
   findIdempotencyRecord(userId: string, key: string): Promise<IdempotencyRecord | undefined>;
