@@ -34,20 +34,34 @@ describe('the product read cache', () => {
     expect((await cached.findById(id))?.quantity).toBe(7);
   });
 
-  it('forgets a product as soon as this replica moves its stock', async () => {
+  it('keeps a product as this replica\'s stock move or edit left it, without reading it again', async () => {
     const cached = repository();
-    const { id } = await cached.insert(newProduct({ quantity: 5 }));
+    const { id } = await cached.insert(newProduct({ quantity: 5, price: 100 }));
     await cached.findById(id);
     expect(await cached.applyMovement(id, new ObjectId().toHexString(), -2)).toBe(3);
-    expect((await cached.findById(id))?.quantity).toBe(3);
+    // A change nobody told this replica about stays unseen: the entry is the write's own result.
+    await db.collection('products').updateOne({ _id: new ObjectId(id) }, { $set: { price: 999 } });
+    expect(await cached.findById(id)).toMatchObject({ quantity: 3, price: 100 });
+    await cached.update(id, { name: 'Renamed' });
+    await changeBehindItsBack(id, 42);
+    expect(await cached.findById(id)).toMatchObject({ name: 'Renamed', quantity: 3, price: 999 });
   });
 
-  it('forgets a product as soon as this replica edits, rates or deletes it', async () => {
+  it('prices an order from the cache, with this replica\'s stock moves in it', async () => {
+    const cached = repository();
+    const first = await cached.insert(newProduct({ quantity: 5, price: 100 }));
+    const second = await cached.insert(newProduct({ quantity: 9, price: 300 }));
+    const absent = new ObjectId().toHexString();
+    expect((await cached.findByIds([first.id, second.id, absent])).map((p) => p.id)).toEqual([first.id, second.id]);
+    await db.collection('products').updateOne({ _id: new ObjectId(first.id) }, { $set: { price: 150 } });
+    await cached.applyMovement(second.id, new ObjectId().toHexString(), -4);
+    expect((await cached.findByIds([first.id, second.id])).map((p) => [p.price, p.quantity])).toEqual([[100, 5], [300, 5]]);
+  });
+
+  it('forgets a product as soon as this replica rates or deletes it', async () => {
     const cached = repository();
     const { id } = await cached.insert(newProduct({ price: 100 }));
     await cached.findById(id);
-    await cached.update(id, { price: 250 });
-    expect((await cached.findById(id))?.price).toBe(250);
     await cached.raiseRatingTotals(id, { count: 1, sum: 4 });
     expect((await cached.findById(id))?.ratingCount).toBe(1);
     await cached.softDelete(id);

@@ -82,6 +82,78 @@ describe('ReadThroughCache', () => {
     expect(source.calls).toHaveLength(2);
   });
 
+  /** A database write whose answer the test releases by hand. */
+  function controlledWrite() {
+    let finish!: (row: Row | null) => void;
+    let fail!: (err: Error) => void;
+    const promise = new Promise<Row | null>((resolve, reject) => {
+      finish = resolve;
+      fail = reject;
+    });
+    return { run: () => promise, finish, fail };
+  }
+  const asWritten = (row: Row | null) => row;
+
+  it('keeps a record as its write returned it, so the next reader does not go to the database', async () => {
+    const cache = new ReadThroughCache<Row>({ ttlMs: 60_000, maxEntries: 10 });
+    const source = controlledSource();
+    const write = controlledWrite();
+    const written = cache.write('a', write.run, asWritten);
+    write.finish({ id: 'a', version: 2 });
+    expect(await written).toEqual({ id: 'a', version: 2 });
+    expect(await cache.read('a', source.load)).toEqual({ id: 'a', version: 2 });
+    expect(source.calls).toHaveLength(0);
+  });
+
+  it('keeps neither of two overlapping writes of a key, since either may have been applied last', async () => {
+    const cache = new ReadThroughCache<Row>({ ttlMs: 60_000, maxEntries: 10 });
+    const source = controlledSource();
+    const first = controlledWrite();
+    const second = controlledWrite();
+    const writes = [cache.write('a', first.run, asWritten), cache.write('a', second.run, asWritten)];
+    second.finish({ id: 'a', version: 3 });
+    first.finish({ id: 'a', version: 2 });
+    await Promise.all(writes);
+    void cache.read('a', source.load);
+    expect(source.calls).toHaveLength(1);
+    // The next write that overlaps nothing is kept again.
+    const third = controlledWrite();
+    const written = cache.write('a', third.run, asWritten);
+    third.finish({ id: 'a', version: 4 });
+    await written;
+    expect(await cache.read('a', source.load)).toEqual({ id: 'a', version: 4 });
+  });
+
+  it('does not keep a read that was in flight while the key was written, whichever finishes first', async () => {
+    const cache = new ReadThroughCache<Row>({ ttlMs: 60_000, maxEntries: 10 });
+    const source = controlledSource();
+    const write = controlledWrite();
+    const written = cache.write('a', write.run, () => null); // a write that hands back nothing to keep
+    const during = cache.read('a', source.load); // began after the write did, may have read the old record
+    write.finish({ id: 'a', version: 2 });
+    await written;
+    source.calls[0].resolve({ id: 'a', version: 1 });
+    expect(await during).toEqual({ id: 'a', version: 1 });
+    await settle();
+    void cache.read('a', source.load);
+    expect(source.calls).toHaveLength(2);
+  });
+
+  it('drops the entry and passes the error on when a write fails', async () => {
+    const cache = new ReadThroughCache<Row>({ ttlMs: 60_000, maxEntries: 10 });
+    const source = controlledSource();
+    const first = cache.read('a', source.load);
+    source.calls[0].resolve({ id: 'a', version: 1 });
+    await first;
+    await settle();
+    const write = controlledWrite();
+    const written = cache.write('a', write.run, asWritten);
+    write.fail(new Error('write timed out'));
+    await expect(written).rejects.toThrow('write timed out');
+    void cache.read('a', source.load);
+    expect(source.calls).toHaveLength(2);
+  });
+
   it('reads again once an entry has outlived its ttl', async () => {
     const cache = new ReadThroughCache<Row>({ ttlMs: 20, maxEntries: 10 });
     const source = controlledSource();

@@ -25,13 +25,16 @@ const listingKey = (filter: ProductFilter, sort: ProductSort, page: { skip: numb
 
 const CATEGORIES_KEY = 'categories';
 
+const keepAsWritten = (record: ProductRecord | null): ProductRecord | null => record;
+
 /**
  * Product pages and listings are read far more often than products change, so GET
  * /api/products/:id, listings and the category counts are served from short-lived in-process
- * caches. Every write this replica makes (creations, edits, deletes, ratings, stock moves) drops the
- * product's entry and every listing at once (any write can move a product onto or off a page, or
- * change a count); writes on other replicas show within ttlMs. Stock decisions never read from
- * them: commits and releases go to MongoDB every time.
+ * caches, and so is order pricing (GET /internal/products). Every write this replica makes drops
+ * every listing at once (any write can move a product onto or off a page, or change a count); the
+ * product's own entry is replaced by the product as an edit or stock move wrote it, and dropped by a
+ * deletion or rating. Writes on other replicas show within ttlMs. Stock decisions never read from
+ * the caches: commits and releases go to MongoDB every time.
  */
 export class CachedProductRepository extends ProductRepository {
   private readonly cache: ReadThroughCache<ProductRecord>;
@@ -67,6 +70,14 @@ export class CachedProductRepository extends ProductRepository {
     return this.cache.read(id.toLowerCase(), () => super.findById(id));
   }
 
+  // Pricing an order reads what the product page shows: exact for this replica's own writes, at most
+  // ttlMs behind another replica's. It only snapshots name and price and turns away what is plainly
+  // short or deleted; the stock commit, which never reads a cache, has the last word.
+  override async findByIds(ids: string[]): Promise<ProductRecord[]> {
+    const records = await Promise.all(ids.map((id) => this.findById(id)));
+    return records.filter((record): record is ProductRecord => record !== null);
+  }
+
   // Records are frozen as they are kept: every request that reads the page shares them.
   override list(filter: ProductFilter, sort: ProductSort, page: { skip: number; limit: number }): Promise<ProductPage> {
     return this.listings.read(listingKey(filter, sort, page), () =>
@@ -82,8 +93,10 @@ export class CachedProductRepository extends ProductRepository {
     return super.insert(input).finally(() => this.forgetListings());
   }
 
+  // An edit or a stock move hands back the product as written: it is kept, so the next page view or
+  // order pricing need not read it again (unless two writes of it overlapped; see ReadThroughCache.write).
   override async update(id: string, changes: ProductChanges): Promise<ProductRecord | null> {
-    return super.update(id, changes).finally(() => this.forget(id));
+    return this.cache.write(id.toLowerCase(), () => super.update(id, changes), keepAsWritten).finally(() => this.forgetListings());
   }
 
   override async softDelete(id: string): Promise<boolean> {
@@ -95,7 +108,8 @@ export class CachedProductRepository extends ProductRepository {
   }
 
   override async applyMovement(productId: string, movementId: string, delta: number): Promise<number | null> {
-    return super.applyMovement(productId, movementId, delta).finally(() => this.forget(productId));
+    const moved = this.cache.write(productId.toLowerCase(), () => this.applyMovementReturningProduct(productId, movementId, delta), keepAsWritten);
+    return moved.then((record) => (record ? record.quantity : null)).finally(() => this.forgetListings());
   }
 
   private forget(id: string): void {

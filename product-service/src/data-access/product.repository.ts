@@ -166,6 +166,12 @@ export class ProductRepository implements ProductStore, RatingsStore, StockStore
   }
 
   async applyMovement(productId: string, movementId: string, delta: number): Promise<number | null> {
+    const record = await this.applyMovementReturningProduct(productId, movementId, delta);
+    return record ? record.quantity : null;
+  }
+
+  /** applyMovement, answering with the whole product as the movement left it (null: nothing moved). */
+  protected async applyMovementReturningProduct(productId: string, movementId: string, delta: number): Promise<ProductRecord | null> {
     const marker = toObjectId(movementId);
     const filter: Filter<ProductDocument> = { _id: toObjectId(productId), stockMarkers: { $ne: marker } };
     // A take needs a live product with enough stock; MongoDB applies filter and update as one atomic step.
@@ -176,7 +182,7 @@ export class ProductRepository implements ProductStore, RatingsStore, StockStore
       // No projection: FerretDB does not implement one on findAndModify.
       { returnDocument: 'after' },
     );
-    return doc ? doc.quantity : null;
+    return doc && toRecord(doc);
   }
 
   async clearMarker(productId: string, movementId: string): Promise<void> {

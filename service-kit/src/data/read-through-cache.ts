@@ -20,6 +20,13 @@ interface Load<V> {
   stale: boolean;
 }
 
+interface Write {
+  /** Writes of this key in flight. */
+  count: number;
+  /** Two writes of the key overlapped: the database may have applied them in either order. */
+  overlapped: boolean;
+}
+
 /**
  * An in-process read cache in front of a database read, shared by every request of a replica.
  *
@@ -35,6 +42,7 @@ interface Load<V> {
 export class ReadThroughCache<V extends object> {
   private readonly entries: LRUCache<string, V>;
   private readonly loads = new Map<string, Load<V>>();
+  private readonly writes = new Map<string, Write>();
 
   /** A byte bound is both maxBytes and sizeOf, or neither: one without the other would bound nothing. */
   constructor(options: ReadThroughCacheOptions & (ReadThroughCacheByteBound<V> | { maxBytes?: never; sizeOf?: never })) {
@@ -59,6 +67,38 @@ export class ReadThroughCache<V extends object> {
       if (record && !current.stale) this.entries.set(key, Object.freeze(record));
     }, settled);
     return current.promise as Promise<R>;
+  }
+
+  /**
+   * Runs a write of the key's record and keeps the record as written (`written` picks it out of the
+   * write's result), so the next reader need not go to the database for what this replica just
+   * wrote. The entry is dropped when the write starts and when it ends, and reads in flight then are
+   * not kept, as with `forget`. The written record is kept only if no other write of the key
+   * overlapped it: of two concurrent writes the database may have applied either last, so neither
+   * result is known to be the newest, and the next read fetches it.
+   */
+  async write<R>(key: string, run: () => Promise<R>, written: (result: R) => V | null | undefined): Promise<R> {
+    this.forget(key);
+    const write = this.writes.get(key) ?? { count: 0, overlapped: false };
+    if (write.count > 0) write.overlapped = true;
+    write.count += 1;
+    this.writes.set(key, write);
+    const done = () => {
+      write.count -= 1;
+      if (write.count === 0) this.writes.delete(key);
+      this.forget(key);
+    };
+    let result: R;
+    try {
+      result = await run();
+    } catch (err) {
+      done();
+      throw err;
+    }
+    done();
+    const record = write.overlapped ? null : written(result);
+    if (record) this.entries.set(key, Object.freeze(record));
+    return result;
   }
 
   /** Drops the key's entry, and keeps a read of it now in flight from being kept. */
