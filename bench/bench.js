@@ -11,7 +11,7 @@ const http = require('node:http');
 const { measureHttp, measurePaired } = require('./lib/http-load');
 const { closedLoop } = require('./lib/stats');
 const ceilings = require('./lib/ceilings');
-const { orderPipeline } = require('./lib/pipeline');
+const { orderPipeline, pipelineStages } = require('./lib/pipeline');
 const { readStackCpu, cpuPerUnit, servicePid: pidOf } = require('./lib/process-cpu');
 const { writeResults, updateResultsFile } = require('./lib/report');
 
@@ -142,6 +142,18 @@ async function main() {
   pipeline.cpuMsPerOrder = cpuPerUnit(cpuBefore, readStackCpu(repoRoot), M.pipelineOrders);
   add(`order pipeline (${M.pipelineOrders} orders: create, pay, CONFIRMED)`, pipeline, 'RabbitMQ publish+consume', amqpRate,
     (r) => ({ text: '≥ 300 orders/s, p99 < 500 ms', met: r.rps >= 300 && r.p99Ms < 500 }));
+  // Which half bounds it: each stage alone, the worker paused while orders are created and paid.
+  const workerPid = Number(servicePid('integration-service'));
+  if (workerPid) {
+    const stages = await pipelineStages({
+      urls, rabbitUrl, customers: s.customers, productIds: s.catalog, count: M.pipelineOrders, concurrency: M.connections, timeoutMs: 120_000,
+      workerPid, readCpu: () => readStackCpu(repoRoot), cpuPerUnit,
+    });
+    add('order pipeline, create + pay alone (worker paused, until every order.paid is out; p50/p99: create + pay)', stages.createAndPay);
+    add('order pipeline, confirming alone (the resumed worker works off that backlog)', stages.confirm);
+  } else {
+    log('no integration-service pid file: the pipeline stages are not measured');
+  }
 
   const date = new Date().toISOString();
   const runInfo = { mode, date, machine, rows };

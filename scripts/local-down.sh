@@ -10,6 +10,8 @@ for pidfile in "$RUN_DIR"/*.pid; do
   if kill -0 "$pid" 2>/dev/null; then
     echo "==> stopping $name (pid $pid)"
     kill -TERM "$pid"
+    # A paused process (the benchmark pauses the worker with SIGSTOP) acts on TERM only once resumed.
+    kill -CONT "$pid" 2>/dev/null || true
     pids+=("$pid")
   fi
   rm -f "$pidfile"

@@ -21,46 +21,114 @@ function jsonClient(connections) {
   };
 }
 
-const address = { name: 'Bench Buyer', line1: '1 Load Lane', city: 'Berlin', postalCode: '10115', country: 'DE' };
-
-async function orderPipeline({ urls, rabbitUrl, customers, productIds, count, concurrency, timeoutMs }) {
-  const http = jsonClient(concurrency);
+/** When each order's events of the given types reached a queue of the bench's own. */
+async function observeOrderEvents(rabbitUrl, types) {
   const connection = await amqp.connect(rabbitUrl);
   const channel = await connection.createChannel();
-  const { queue } = await channel.assertQueue(`bench.confirmed.${randomUUID()}`, { exclusive: true, autoDelete: true });
-  await channel.bindQueue(queue, 'ecommerce.orders', 'order.confirmed');
-  const confirmedAt = new Map();
-  let resolveAll;
-  const allConfirmed = new Promise((resolve) => { resolveAll = resolve; });
-  const paidAt = new Map();
-  const orderIds = new Set();
+  const { queue } = await channel.assertQueue(`bench.events.${randomUUID()}`, { exclusive: true, autoDelete: true });
+  for (const type of types) await channel.bindQueue(queue, 'ecommerce.orders', type);
+  const arrived = new Map(types.map((type) => [type, new Map()]));
+  const waiters = new Set();
   await channel.consume(queue, (msg) => {
-    const { data } = JSON.parse(msg.content.toString());
-    if (orderIds.has(data.orderId)) confirmedAt.set(data.orderId, performance.now());
-    if (confirmedAt.size === count) resolveAll();
+    const { type, data } = JSON.parse(msg.content.toString());
+    arrived.get(type)?.set(data.orderId, performance.now());
+    for (const waiter of waiters) waiter(type, data.orderId);
   }, { noAck: true });
-
-  const started = performance.now();
-  // Orders spread over a catalog, as in a shop; one product for all would measure one document's lock.
-  await closedLoop({ concurrency, count, worker: async (i) => {
-    const authorization = customers[i % customers.length];
-    const productId = productIds[i % productIds.length];
-    const created = await http.post(`${urls.orders}/api/orders`, { items: [{ productId, quantity: 1 }], shippingAddress: address }, { Authorization: authorization });
-    if (created.status !== 201) throw new Error(`create order: ${created.status} ${JSON.stringify(created.data)}`);
-    const id = created.data.id;
-    orderIds.add(id);
-    const paid = await http.post(`${urls.orders}/api/orders/${id}/pay`, { paymentMethod: { type: 'card', token: 'tok_visa' } }, { Authorization: authorization });
-    if (paid.status !== 200) throw new Error(`pay order: ${paid.status} ${JSON.stringify(paid.data)}`);
-    paidAt.set(id, performance.now());
-  } });
-  const timer = setTimeout(() => resolveAll(), timeoutMs);
-  await allConfirmed;
-  clearTimeout(timer);
-  await Promise.all([connection.close(), http.close()]);
-  if (confirmedAt.size < count) throw new Error(`only ${confirmedAt.size} of ${count} orders CONFIRMED within ${timeoutMs} ms`);
-  const lags = [...paidAt].map(([id, t]) => confirmedAt.get(id) - t);
-  const last = Math.max(...confirmedAt.values());
-  return { rps: count / ((last - started) / 1000), p50Ms: percentile(lags, 50), p99Ms: percentile(lags, 99), total: count };
+  return {
+    arrived: (type) => arrived.get(type),
+    /** Resolves once every id has had an event of `type`; rejects after timeoutMs. */
+    all(type, ids, timeoutMs) {
+      const seen = arrived.get(type);
+      const remaining = new Set([...ids].filter((id) => !seen.has(id)));
+      return new Promise((resolve, reject) => {
+        if (!remaining.size) return resolve();
+        const waiter = (eventType, orderId) => {
+          if (eventType !== type || !remaining.delete(orderId) || remaining.size) return;
+          waiters.delete(waiter);
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(waiter);
+          reject(new Error(`${remaining.size} of ${ids.size} orders had no ${type} event within ${timeoutMs} ms`));
+        }, timeoutMs);
+        waiters.add(waiter);
+      });
+    },
+    close: () => connection.close(),
+  };
 }
 
-module.exports = { orderPipeline };
+const address = { name: 'Bench Buyer', line1: '1 Load Lane', city: 'Berlin', postalCode: '10115', country: 'DE' };
+
+/** `count` orders created and paid from `concurrency` clients; each order's id and when its payment answered. */
+async function createAndPay({ urls, customers, productIds, count, concurrency }) {
+  const http = jsonClient(concurrency);
+  const paidAt = new Map();
+  try {
+    // Orders spread over a catalog, as in a shop; one product for all would measure one document's lock.
+    const loop = await closedLoop({ concurrency, count, worker: async (i) => {
+      const authorization = customers[i % customers.length];
+      const productId = productIds[i % productIds.length];
+      const created = await http.post(`${urls.orders}/api/orders`, { items: [{ productId, quantity: 1 }], shippingAddress: address }, { Authorization: authorization });
+      if (created.status !== 201) throw new Error(`create order: ${created.status} ${JSON.stringify(created.data)}`);
+      const id = created.data.id;
+      const paid = await http.post(`${urls.orders}/api/orders/${id}/pay`, { paymentMethod: { type: 'card', token: 'tok_visa' } }, { Authorization: authorization });
+      if (paid.status !== 200) throw new Error(`pay order: ${paid.status} ${JSON.stringify(paid.data)}`);
+      paidAt.set(id, performance.now());
+    } });
+    return { paidAt, loop };
+  } finally {
+    await http.close();
+  }
+}
+
+async function orderPipeline({ urls, rabbitUrl, customers, productIds, count, concurrency, timeoutMs }) {
+  const events = await observeOrderEvents(rabbitUrl, ['order.confirmed']);
+  try {
+    const started = performance.now();
+    const { paidAt } = await createAndPay({ urls, customers, productIds, count, concurrency });
+    await events.all('order.confirmed', new Set(paidAt.keys()), timeoutMs);
+    const confirmedAt = events.arrived('order.confirmed');
+    const lags = [...paidAt].map(([id, t]) => confirmedAt.get(id) - t);
+    const last = Math.max(...[...paidAt.keys()].map((id) => confirmedAt.get(id)));
+    return { rps: count / ((last - started) / 1000), p50Ms: percentile(lags, 50), p99Ms: percentile(lags, 99), total: count };
+  } finally {
+    await events.close();
+  }
+}
+
+/**
+ * The pipeline's two halves, each with the machine to itself, to show which bounds it: the worker
+ * (integration-service) is paused with SIGSTOP while `count` orders are created and paid and their
+ * order.paid events published; then it is resumed and confirms that backlog alone. Each stage's
+ * throughput and CPU per order by process (`readCpu`: a reading per part of the stack). The worker
+ * is resumed whatever happens.
+ */
+async function pipelineStages({ urls, rabbitUrl, customers, productIds, count, concurrency, timeoutMs, workerPid, readCpu, cpuPerUnit }) {
+  const events = await observeOrderEvents(rabbitUrl, ['order.paid', 'order.confirmed']);
+  const resume = () => process.kill(workerPid, 'SIGCONT');
+  try {
+    process.kill(workerPid, 'SIGSTOP');
+    let cpu = readCpu();
+    let started = performance.now();
+    const { paidAt, loop } = await createAndPay({ urls, customers, productIds, count, concurrency });
+    const ids = new Set(paidAt.keys());
+    await events.all('order.paid', ids, timeoutMs);
+    const published = performance.now();
+    const createAndPayStage = {
+      rps: count / ((published - started) / 1000), p50Ms: loop.p50Ms, p99Ms: loop.p99Ms, total: count, cpuMsPerOrder: cpuPerUnit(cpu, readCpu(), count),
+    };
+    cpu = readCpu();
+    started = performance.now();
+    resume();
+    await events.all('order.confirmed', ids, timeoutMs);
+    const confirmStage = { rps: count / ((performance.now() - started) / 1000), p50Ms: null, p99Ms: null, total: count, cpuMsPerOrder: cpuPerUnit(cpu, readCpu(), count) };
+    return { createAndPay: createAndPayStage, confirm: confirmStage };
+  } finally {
+    resume();
+    await events.close();
+  }
+}
+
+module.exports = { orderPipeline, pipelineStages };

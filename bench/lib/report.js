@@ -1,6 +1,7 @@
 'use strict';
 // Results as JSON, a markdown table and an SVG bar chart of throughput beside its ceiling.
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 
 const fmt = (n, digits = 1) => (n === null || n === undefined || Number.isNaN(n) ? '–' : Number(n).toFixed(digits));
@@ -22,7 +23,9 @@ function markdownTable(rows) {
   for (const r of breakdowns) {
     const parts = Object.entries(r.cpuMsPerOrder);
     const total = parts.reduce((sum, [, ms]) => sum + ms, 0);
-    lines.push('', `CPU per order in the ${r.scenario.replace(/ \(.*$/, '')}, by process (ms; ${fmt(total)} in all):`, '');
+    // Two cores busy for `total` ms per order cannot finish more than cores × 1000 / total a second.
+    const bound = `at most ${fmt((os.cpus().length * 1000) / total, 0)} orders/s on ${os.cpus().length} cores`;
+    lines.push('', `CPU per order in the ${r.scenario.replace(/ \(.*$/, '')}, by process (ms; ${fmt(total)} in all: ${bound}):`, '');
     lines.push(`| ${parts.map(([part]) => part).join(' | ')} |`, `|${' ---: |'.repeat(parts.length)}`, `| ${parts.map(([, ms]) => fmt(ms, 2)).join(' | ')} |`);
   }
   return lines.join('\n');
