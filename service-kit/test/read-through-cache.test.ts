@@ -124,6 +124,19 @@ describe('ReadThroughCache', () => {
     expect(await cache.read('a', source.load)).toEqual({ id: 'a', version: 4 });
   });
 
+  it('does not keep a written record that a write keeping nothing overlapped (a deletion during a stock move)', async () => {
+    const cache = new ReadThroughCache<Row>({ ttlMs: 60_000, maxEntries: 10 });
+    const source = controlledSource();
+    const deletion = controlledWrite();
+    const move = controlledWrite();
+    const writes = [cache.write('a', deletion.run, () => null), cache.write('a', move.run, asWritten)];
+    deletion.finish(null);
+    move.finish({ id: 'a', version: 2 }); // may predate the deletion in the database
+    await Promise.all(writes);
+    void cache.read('a', source.load);
+    expect(source.calls).toHaveLength(1);
+  });
+
   it('does not keep a read that was in flight while the key was written, whichever finishes first', async () => {
     const cache = new ReadThroughCache<Row>({ ttlMs: 60_000, maxEntries: 10 });
     const source = controlledSource();

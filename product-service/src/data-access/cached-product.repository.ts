@@ -26,6 +26,7 @@ const listingKey = (filter: ProductFilter, sort: ProductSort, page: { skip: numb
 const CATEGORIES_KEY = 'categories';
 
 const keepAsWritten = (record: ProductRecord | null): ProductRecord | null => record;
+const keepNothing = (): null => null;
 
 /**
  * Product pages and listings are read far more often than products change, so GET
@@ -94,27 +95,28 @@ export class CachedProductRepository extends ProductRepository {
   }
 
   // An edit or a stock move hands back the product as written: it is kept, so the next page view or
-  // order pricing need not read it again (unless two writes of it overlapped; see ReadThroughCache.write).
+  // order pricing need not read it again. A deletion or rating keeps nothing.
   override async update(id: string, changes: ProductChanges): Promise<ProductRecord | null> {
-    return this.cache.write(id.toLowerCase(), () => super.update(id, changes), keepAsWritten).finally(() => this.forgetListings());
+    return this.writeProduct(id, () => super.update(id, changes), keepAsWritten);
   }
 
   override async softDelete(id: string): Promise<boolean> {
-    return super.softDelete(id).finally(() => this.forget(id));
+    return this.writeProduct(id, () => super.softDelete(id), keepNothing);
   }
 
   override async raiseRatingTotals(id: string, totals: RatingTotals): Promise<void> {
-    return super.raiseRatingTotals(id, totals).finally(() => this.forget(id));
+    return this.writeProduct(id, () => super.raiseRatingTotals(id, totals), keepNothing);
   }
 
   override async applyMovement(productId: string, movementId: string, delta: number): Promise<number | null> {
-    const moved = this.cache.write(productId.toLowerCase(), () => this.applyMovementReturningProduct(productId, movementId, delta), keepAsWritten);
-    return moved.then((record) => (record ? record.quantity : null)).finally(() => this.forgetListings());
+    const record = await this.writeProduct(productId, () => this.applyMovementReturningProduct(productId, movementId, delta), keepAsWritten);
+    return record ? record.quantity : null;
   }
 
-  private forget(id: string): void {
-    this.cache.forget(id.toLowerCase());
-    this.forgetListings();
+  // Every write of a product goes through the cache's `write`, even one that keeps nothing: a
+  // written record is kept only when no other write of the product overlapped it.
+  private writeProduct<R>(id: string, run: () => Promise<R>, keep: (result: R) => ProductRecord | null): Promise<R> {
+    return this.cache.write(id.toLowerCase(), run, keep).finally(() => this.forgetListings());
   }
 
   private forgetListings(): void {

@@ -36,6 +36,8 @@ interface Write {
  * readers start a fresh read instead of joining the old one. Absent records (null or undefined)
  * are never kept. Kept records are frozen, since every request shares them.
  *
+ * A write made through `write` keeps the record it wrote, unless another write of the key overlapped.
+ *
  * lru-cache's own `fetch` coalesces too, but it rejects the waiting readers when the key is
  * deleted during the read; here they get the answer their read began with.
  */
@@ -83,19 +85,14 @@ export class ReadThroughCache<V extends object> {
     if (write.count > 0) write.overlapped = true;
     write.count += 1;
     this.writes.set(key, write);
-    const done = () => {
-      write.count -= 1;
-      if (write.count === 0) this.writes.delete(key);
-      this.forget(key);
-    };
     let result: R;
     try {
       result = await run();
-    } catch (err) {
-      done();
-      throw err;
+    } finally {
+      write.count -= 1;
+      if (write.count === 0) this.writes.delete(key);
+      this.forget(key);
     }
-    done();
     const record = write.overlapped ? null : written(result);
     if (record) this.entries.set(key, Object.freeze(record));
     return result;
