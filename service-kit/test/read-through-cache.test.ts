@@ -17,6 +17,14 @@ function controlledSource() {
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
+/** Reads `row` through the cache from `source` and lets the cache keep it. */
+async function keptEntry(cache: ReadThroughCache<Row>, source: ReturnType<typeof controlledSource>, row: Row): Promise<void> {
+  const read = cache.read(row.id, source.load);
+  source.calls.at(-1)!.resolve(row);
+  await read;
+  await settle();
+}
+
 describe('ReadThroughCache', () => {
   it('serves concurrent misses for one key from a single read, then from memory', async () => {
     const cache = new ReadThroughCache<Row>({ ttlMs: 60_000, maxEntries: 10 });
@@ -105,12 +113,17 @@ describe('ReadThroughCache', () => {
     expect(source.calls).toHaveLength(0);
   });
 
-  it('keeps neither of two overlapping writes of a key, since either may have been applied last', async () => {
+  // The first write may keep what it wrote (an edit) or nothing (a deletion); either way the
+  // second's result may predate it in the database.
+  it.each([
+    { first: 'a write that keeps what it wrote', keepFirst: asWritten },
+    { first: 'a write that keeps nothing', keepFirst: () => null },
+  ])('keeps no result of two overlapping writes of a key, the first $first, since either may have been applied last', async ({ keepFirst }) => {
     const cache = new ReadThroughCache<Row>({ ttlMs: 60_000, maxEntries: 10 });
     const source = controlledSource();
     const first = controlledWrite();
     const second = controlledWrite();
-    const writes = [cache.write('a', first.run, asWritten), cache.write('a', second.run, asWritten)];
+    const writes = [cache.write('a', first.run, keepFirst), cache.write('a', second.run, asWritten)];
     second.finish({ id: 'a', version: 3 });
     first.finish({ id: 'a', version: 2 });
     await Promise.all(writes);
@@ -124,30 +137,28 @@ describe('ReadThroughCache', () => {
     expect(await cache.read('a', source.load)).toEqual({ id: 'a', version: 4 });
   });
 
-  it('does not keep a written record that a write keeping nothing overlapped (a deletion during a stock move)', async () => {
-    const cache = new ReadThroughCache<Row>({ ttlMs: 60_000, maxEntries: 10 });
-    const source = controlledSource();
-    const deletion = controlledWrite();
-    const move = controlledWrite();
-    const writes = [cache.write('a', deletion.run, () => null), cache.write('a', move.run, asWritten)];
-    deletion.finish(null);
-    move.finish({ id: 'a', version: 2 }); // may predate the deletion in the database
-    await Promise.all(writes);
-    void cache.read('a', source.load);
-    expect(source.calls).toHaveLength(1);
-  });
-
-  it('does not keep a read that was in flight while the key was written, whichever finishes first', async () => {
+  it.each(['the write', 'the read'])('does not keep a read that was in flight while the key was written, when %s finishes first', async (firstDone) => {
     const cache = new ReadThroughCache<Row>({ ttlMs: 60_000, maxEntries: 10 });
     const source = controlledSource();
     const write = controlledWrite();
     const written = cache.write('a', write.run, () => null); // a write that hands back nothing to keep
     const during = cache.read('a', source.load); // began after the write did, may have read the old record
-    write.finish({ id: 'a', version: 2 });
-    await written;
-    source.calls[0].resolve({ id: 'a', version: 1 });
-    expect(await during).toEqual({ id: 'a', version: 1 });
-    await settle();
+    const finishWrite = async () => {
+      write.finish({ id: 'a', version: 2 });
+      await written;
+    };
+    const finishRead = async () => {
+      source.calls[0].resolve({ id: 'a', version: 1 });
+      expect(await during).toEqual({ id: 'a', version: 1 });
+      await settle();
+    };
+    if (firstDone === 'the write') {
+      await finishWrite();
+      await finishRead();
+    } else {
+      await finishRead();
+      await finishWrite();
+    }
     void cache.read('a', source.load);
     expect(source.calls).toHaveLength(2);
   });
@@ -155,10 +166,7 @@ describe('ReadThroughCache', () => {
   it('drops the entry and passes the error on when a write fails', async () => {
     const cache = new ReadThroughCache<Row>({ ttlMs: 60_000, maxEntries: 10 });
     const source = controlledSource();
-    const first = cache.read('a', source.load);
-    source.calls[0].resolve({ id: 'a', version: 1 });
-    await first;
-    await settle();
+    await keptEntry(cache, source, { id: 'a', version: 1 });
     const write = controlledWrite();
     const written = cache.write('a', write.run, asWritten);
     write.fail(new Error('write timed out'));
@@ -170,10 +178,7 @@ describe('ReadThroughCache', () => {
   it('reads again once an entry has outlived its ttl', async () => {
     const cache = new ReadThroughCache<Row>({ ttlMs: 20, maxEntries: 10 });
     const source = controlledSource();
-    const first = cache.read('a', source.load);
-    source.calls[0].resolve({ id: 'a', version: 1 });
-    await first;
-    await settle();
+    await keptEntry(cache, source, { id: 'a', version: 1 });
     void cache.read('a', source.load);
     expect(source.calls).toHaveLength(1);
     await new Promise((resolve) => setTimeout(resolve, 40));

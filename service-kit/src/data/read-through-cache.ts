@@ -74,13 +74,13 @@ export class ReadThroughCache<V extends object> {
   /**
    * Runs a write of the key's record and keeps the record as written (`written` picks it out of the
    * write's result), so the next reader need not go to the database for what this replica just
-   * wrote. The entry is dropped when the write starts and when it ends, and reads in flight then are
-   * not kept, as with `forget`. The written record is kept only if no other write of the key
+   * wrote. When the write ends the entry is dropped and reads in flight are not kept, as with
+   * `forget` (while it runs, readers may still get the record as it was: the write has not happened
+   * yet as far as they can tell). The written record is kept only if no other write of the key
    * overlapped it: of two concurrent writes the database may have applied either last, so neither
    * result is known to be the newest, and the next read fetches it.
    */
   async write<R>(key: string, run: () => Promise<R>, written: (result: R) => V | null | undefined): Promise<R> {
-    this.forget(key);
     const write = this.writes.get(key) ?? { count: 0, overlapped: false };
     if (write.count > 0) write.overlapped = true;
     write.count += 1;
