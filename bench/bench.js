@@ -12,7 +12,7 @@ const { measureHttp, measurePaired } = require('./lib/http-load');
 const { closedLoop } = require('./lib/stats');
 const ceilings = require('./lib/ceilings');
 const { orderPipeline, pipelineStages } = require('./lib/pipeline');
-const { readStackCpu, cpuPerUnit, servicePid: pidOf } = require('./lib/process-cpu');
+const { readStackCpu, servicePid: pidOf } = require('./lib/process-cpu');
 const { writeResults, updateResultsFile } = require('./lib/report');
 
 const quick = process.argv.includes('--quick');
@@ -92,7 +92,8 @@ async function main() {
       ...(result.cpuMsPerOrder ? { cpuMsPerOrder: result.cpuMsPerOrder } : {}),
       ...(target ? { target: target(result, ratio) } : {}),
     });
-    log(`${scenario}: ${result.rps.toFixed(1)}/s p50 ${result.p50Ms?.toFixed(1)} ms p99 ${result.p99Ms?.toFixed(1)} ms${ratio ? ` (${(ratio * 100).toFixed(0)}% of ${ceilingName})` : ''}`);
+    const latency = result.p50Ms == null ? '' : ` p50 ${result.p50Ms.toFixed(1)} ms p99 ${result.p99Ms.toFixed(1)} ms`;
+    log(`${scenario}: ${result.rps.toFixed(1)}/s${latency}${ratio ? ` (${(ratio * 100).toFixed(0)}% of ${ceilingName})` : ''}`);
   };
 
   log('ceilings');
@@ -135,20 +136,17 @@ async function main() {
   });
   add('POST /api/users/login', login, 'Argon2id verify', hash);
   // Every process's CPU over the pipeline: 300 orders/s on two cores leaves ~6.7 ms of CPU per order for all of them together.
-  const cpuBefore = readStackCpu(repoRoot);
-  const pipeline = await orderPipeline({
+  const orders = {
     urls, rabbitUrl, customers: s.customers, productIds: s.catalog, count: M.pipelineOrders, concurrency: M.connections, timeoutMs: 120_000,
-  });
-  pipeline.cpuMsPerOrder = cpuPerUnit(cpuBefore, readStackCpu(repoRoot), M.pipelineOrders);
+    readCpu: () => readStackCpu(repoRoot),
+  };
+  const pipeline = await orderPipeline(orders);
   add(`order pipeline (${M.pipelineOrders} orders: create, pay, CONFIRMED)`, pipeline, 'RabbitMQ publish+consume', amqpRate,
     (r) => ({ text: '≥ 300 orders/s, p99 < 500 ms', met: r.rps >= 300 && r.p99Ms < 500 }));
   // Which half bounds it: each stage alone, the worker paused while orders are created and paid.
   const workerPid = Number(servicePid('integration-service'));
   if (workerPid) {
-    const stages = await pipelineStages({
-      urls, rabbitUrl, customers: s.customers, productIds: s.catalog, count: M.pipelineOrders, concurrency: M.connections, timeoutMs: 120_000,
-      workerPid, readCpu: () => readStackCpu(repoRoot), cpuPerUnit,
-    });
+    const stages = await pipelineStages({ ...orders, workerPid });
     add('order pipeline, create + pay alone (worker paused, until every order.paid is out; p50/p99: create + pay)', stages.createAndPay);
     add('order pipeline, confirming alone (the resumed worker works off that backlog)', stages.confirm);
   } else {

@@ -5,6 +5,7 @@ const { randomUUID } = require('node:crypto');
 const amqp = require('amqplib');
 const { Agent, request } = require('undici');
 const { closedLoop, percentile } = require('./stats');
+const { cpuPerUnit } = require('./process-cpu');
 
 /**
  * POSTs JSON over keep-alive connections with undici: the load generator shares the machine with
@@ -83,16 +84,22 @@ async function createAndPay({ urls, customers, productIds, count, concurrency })
   }
 }
 
-async function orderPipeline({ urls, rabbitUrl, customers, productIds, count, concurrency, timeoutMs }) {
+/**
+ * The whole pipeline: throughput, latency from payment to order.confirmed, and CPU per order by
+ * process (`readCpu`: a reading per part of the stack, as process-cpu's readStackCpu gives).
+ */
+async function orderPipeline({ urls, rabbitUrl, customers, productIds, count, concurrency, timeoutMs, readCpu }) {
   const events = await observeOrderEvents(rabbitUrl, ['order.confirmed']);
   try {
+    const cpu = readCpu();
     const started = performance.now();
     const { paidAt } = await createAndPay({ urls, customers, productIds, count, concurrency });
     await events.all('order.confirmed', new Set(paidAt.keys()), timeoutMs);
+    const cpuMsPerOrder = cpuPerUnit(cpu, readCpu(), count);
     const confirmedAt = events.arrived('order.confirmed');
     const lags = [...paidAt].map(([id, t]) => confirmedAt.get(id) - t);
     const last = Math.max(...[...paidAt.keys()].map((id) => confirmedAt.get(id)));
-    return { rps: count / ((last - started) / 1000), p50Ms: percentile(lags, 50), p99Ms: percentile(lags, 99), total: count };
+    return { rps: count / ((last - started) / 1000), p50Ms: percentile(lags, 50), p99Ms: percentile(lags, 99), total: count, cpuMsPerOrder };
   } finally {
     await events.close();
   }
@@ -102,29 +109,31 @@ async function orderPipeline({ urls, rabbitUrl, customers, productIds, count, co
  * The pipeline's two halves, each with the machine to itself, to show which bounds it: the worker
  * (integration-service) is paused with SIGSTOP while `count` orders are created and paid and their
  * order.paid events published; then it is resumed and confirms that backlog alone. Each stage's
- * throughput and CPU per order by process (`readCpu`: a reading per part of the stack). The worker
- * is resumed whatever happens.
+ * throughput and CPU per order by process (`readCpu` as for orderPipeline). The worker is resumed
+ * whatever happens.
  */
-async function pipelineStages({ urls, rabbitUrl, customers, productIds, count, concurrency, timeoutMs, workerPid, readCpu, cpuPerUnit }) {
+async function pipelineStages({ urls, rabbitUrl, customers, productIds, count, concurrency, timeoutMs, workerPid, readCpu }) {
   const events = await observeOrderEvents(rabbitUrl, ['order.paid', 'order.confirmed']);
   const resume = () => process.kill(workerPid, 'SIGCONT');
   try {
     process.kill(workerPid, 'SIGSTOP');
-    let cpu = readCpu();
-    let started = performance.now();
+    const cpuAtStart = readCpu();
+    const started = performance.now();
     const { paidAt, loop } = await createAndPay({ urls, customers, productIds, count, concurrency });
     const ids = new Set(paidAt.keys());
     await events.all('order.paid', ids, timeoutMs);
+    // One reading ends the first stage and starts the second.
+    const cpuAtBacklog = readCpu();
     const published = performance.now();
-    const createAndPayStage = {
-      rps: count / ((published - started) / 1000), p50Ms: loop.p50Ms, p99Ms: loop.p99Ms, total: count, cpuMsPerOrder: cpuPerUnit(cpu, readCpu(), count),
-    };
-    cpu = readCpu();
-    started = performance.now();
     resume();
     await events.all('order.confirmed', ids, timeoutMs);
-    const confirmStage = { rps: count / ((performance.now() - started) / 1000), p50Ms: null, p99Ms: null, total: count, cpuMsPerOrder: cpuPerUnit(cpu, readCpu(), count) };
-    return { createAndPay: createAndPayStage, confirm: confirmStage };
+    const confirmed = performance.now();
+    return {
+      createAndPay: {
+        rps: count / ((published - started) / 1000), p50Ms: loop.p50Ms, p99Ms: loop.p99Ms, total: count, cpuMsPerOrder: cpuPerUnit(cpuAtStart, cpuAtBacklog, count),
+      },
+      confirm: { rps: count / ((confirmed - published) / 1000), p50Ms: null, p99Ms: null, total: count, cpuMsPerOrder: cpuPerUnit(cpuAtBacklog, readCpu(), count) },
+    };
   } finally {
     resume();
     await events.close();
