@@ -21,6 +21,10 @@ const M = quick
   ? { durationS: 1, warmupS: 0.5, connections: 8, rounds: 1, windowS: 1, loginS: 1, pipelineOrders: 20, rabbitMessages: 500 }
   : { durationS: 10, warmupS: 3, connections: 32, rounds: 4, windowS: 3, loginS: 8, pipelineOrders: 1000, rabbitMessages: 20000 };
 
+// The calibration row's work per request: about what a service may add to bare Koa's and still
+// reach half its rate where idle vCPUs halt at once (RESULTS.md, step 31).
+const CALIBRATION_WORK_US = 10;
+
 const env = Object.fromEntries(
   fs.readFileSync(path.join(__dirname, '../.local/stack.env'), 'utf8').split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
 );
@@ -106,9 +110,9 @@ async function main() {
   // Measured last, right before the HTTP scenarios compared with it, so both meet the machine in
   // the same state (the PostgreSQL ceiling leaves autovacuum and checkpoint work behind it).
   const bareKoa = await ceilings.startBareKoa();
+  const workedKoa = await ceilings.startBareKoa({ workUs: CALIBRATION_WORK_US });
   try {
     add('ceiling: bare Koa handler', await measureHttp({ ...load, url: bareKoa.url }));
-    log('services');
     // Each figure compared with bare Koa alternates with it window by window (measurePaired).
     const paired = async (scenario, options, target) => {
       const { result, ceiling } = await measurePaired({
@@ -116,6 +120,10 @@ async function main() {
       });
       add(scenario, result, 'bare Koa (alternating)', ceiling, target);
     };
+    // What a fixed amount of a service's own work costs against the ceiling on this machine, so a
+    // missed ratio can be told apart from a machine that charges more for the same work (RESULTS.md, step 31).
+    await paired(`calibration: bare Koa + ${CALIBRATION_WORK_US} µs of busy work per request`, { url: workedKoa.url, pid: workedKoa.pid });
+    log('services');
     await paired('GET /api/products/:id', { url: `${urls.products}/api/products/${s.productId}`, pid: servicePid('product-service') },
       (_r, ratio) => ({ text: '≥ 50% of bare Koa', met: ratio >= 0.5 }));
     await paired('GET /api/products?category=…', { url: `${urls.products}/api/products?category=${s.category}&limit=20`, pid: servicePid('product-service') });
@@ -126,6 +134,7 @@ async function main() {
       (_r, ratio) => ({ text: '≥ 35% of bare Koa', met: ratio >= 0.35 }));
   } finally {
     bareKoa.stop();
+    workedKoa.stop();
   }
   const login = await closedLoop({
     concurrency: 4, durationMs: M.loginS * 1000,

@@ -8,10 +8,16 @@ const amqp = require('amqplib');
 const argon2 = require('argon2');
 const { closedLoop, percentile } = require('./stats');
 
-/** Starts the bare Koa process and resolves its URL and a stop function. */
-function startBareKoa() {
+/**
+ * Starts the bare Koa process and resolves its URL and a stop function; with `workUs`, each request
+ * first spins that many microseconds (bare-koa.js).
+ */
+function startBareKoa({ workUs = 0 } = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(__dirname, 'bare-koa.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [path.join(__dirname, 'bare-koa.js')], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, WORK_US: String(workUs) },
+    });
     child.stdout.on('data', (chunk) => {
       const match = /listening (\d+)/.exec(String(chunk));
       if (match) resolve({ url: `http://127.0.0.1:${match[1]}/`, pid: child.pid, stop: () => child.kill('SIGTERM') });

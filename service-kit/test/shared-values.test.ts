@@ -18,8 +18,10 @@ const fakeCtx = () => {
   return {
     headers,
     body: undefined as unknown,
-    set(name: string, value: string) {
-      headers[name.toLowerCase()] = value;
+    res: {
+      setHeader(name: string, value: string) {
+        headers[name.toLowerCase()] = value;
+      },
     },
   } as unknown as Context & { headers: Record<string, string>; body: unknown };
 };

@@ -25,9 +25,9 @@ export function createMetrics(service: string, collectDefaults = true): ServiceM
   const registry = new Registry();
   registry.setDefaultLabels({ service });
   if (collectDefaults) collectDefaultMetrics({ register: registry });
-  // Each (method, route, status) resolves its histogram series once (prom-client would hash the
-  // label object on every observation) and counts requests in a plain number that the counter
-  // takes over, whole, when it is scraped.
+  // Each (method, route, status) builds its label object once and counts requests in a plain
+  // number that the counter takes over, whole, when it is scraped. (The histogram's child still
+  // validates and hashes the labels on every observation, ~0.35 µs: prom-client has no cheaper path.)
   const series = new Map<string, RequestSeries>();
   new Counter<HttpLabel>({
     name: 'http_requests_total',

@@ -25,9 +25,9 @@ const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 export function sharedJsonResponder(): (ctx: Context, value: object) => void {
   const serialise = derivedOncePerFrozen((value: object) => JSON.stringify(value));
   return (ctx, value) => {
-    // The header as Koa would write it for a JSON body, set as is: ctx.type looks the type up in
-    // mime-types on every response.
-    ctx.set('Content-Type', JSON_CONTENT_TYPE);
+    // The header as Koa would write it for a JSON body, set on Node's response as is: ctx.type looks
+    // the type up in mime-types on every response, and ctx.set adds its own checks to Node's.
+    ctx.res.setHeader('Content-Type', JSON_CONTENT_TYPE);
     ctx.body = serialise(value);
   };
 }

@@ -14,7 +14,7 @@ export function observeRequests(logger: Logger, metrics: ServiceMetrics, quietPa
   return function observeRequest(ctx, next) {
     const requestId = acceptRequestId(ctx.get(REQUEST_ID_HEADER));
     ctx.state.requestId = requestId;
-    ctx.set(REQUEST_ID_HEADER, requestId);
+    ctx.res.setHeader(REQUEST_ID_HEADER, requestId); // acceptRequestId's output is a valid header value
     const started = performance.now();
     const finish = () => {
       const seconds = (performance.now() - started) / 1000;
