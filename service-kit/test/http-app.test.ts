@@ -150,13 +150,19 @@ describe('the Koa app factory', () => {
     expect(unsafe.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('sets security headers', async () => {
-    const res = await http.get(`${pub.url}/healthz`);
+  it.each([
+    ['a success', '/healthz', 200],
+    ['an unknown route', '/api/nowhere', 404],
+    ['an unexpected failure', '/api/boom', 500],
+  ])('sets security headers and the request id on %s', async (_what, path, status) => {
+    const res = await http.get(`${pub.url}${path}`);
+    expect(res.status).toBe(status);
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['x-frame-options']).toBe('DENY');
     expect(res.headers['content-security-policy']).toBe("default-src 'none';frame-ancestors 'none'");
     expect(res.headers['strict-transport-security']).toContain('max-age=');
     expect(res.headers['x-dns-prefetch-control']).toBeUndefined();
+    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('never logs a password', async () => {
