@@ -108,9 +108,8 @@ export class CachedProductRepository extends ProductRepository {
     return this.writeProduct(id, () => super.raiseRatingTotals(id, totals), keepNothing);
   }
 
-  override async applyMovement(productId: string, movementId: string, delta: number): Promise<number | null> {
-    const record = await this.writeProduct(productId, () => this.applyMovementReturningProduct(productId, movementId, delta), keepAsWritten);
-    return record ? record.quantity : null;
+  protected override applyMovementReturningProduct(productId: string, movementId: string, delta: number): Promise<ProductRecord | null> {
+    return this.writeProduct(productId, () => super.applyMovementReturningProduct(productId, movementId, delta), keepAsWritten);
   }
 
   // Every write of a product goes through the cache's `write`, even one that keeps nothing: a
