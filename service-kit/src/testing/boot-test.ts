@@ -1,18 +1,42 @@
 import net from 'node:net';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { randomInt } from 'node:crypto';
 import axios from 'axios';
 import { spawnService, waitForHttp } from './service-process';
 
-/** A loopback port nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** Where the kernel picks the local ports of outgoing connections (Linux; its default elsewhere). */
+function ephemeralPortFloor(): number {
+  try {
+    const [low] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (Number.isInteger(low)) return low;
+  } catch {
+    // not Linux: its default range starts here
+  }
+  return 32_768;
+}
+
+const canListen = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
     const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    // All interfaces, as the services listen: a listener on any address of the port makes this fail.
+    server.listen(port, '0.0.0.0', () => server.close(() => resolve(true)));
   });
+
+const LOWEST_TEST_PORT = 10_000;
+
+/**
+ * A port nobody listens on right now, for a child process to listen on. It is drawn from below the
+ * ephemeral range: a port the kernel hands out for listen(0) may meanwhile become the local port of
+ * one of the many client connections parallel tests open, and the child then fails with EADDRINUSE.
+ */
+export async function freePort(): Promise<number> {
+  const span = ephemeralPortFloor() - LOWEST_TEST_PORT;
+  for (let attempt = 0; span > 0 && attempt < 100; attempt++) {
+    const port = LOWEST_TEST_PORT + randomInt(span);
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`no free port between ${LOWEST_TEST_PORT} and the ephemeral range`);
 }
 
 export interface BootTestOptions {
