@@ -91,10 +91,11 @@ async function main() {
     rows.push({
       scenario, rps: result.rps, p50Ms: result.p50Ms, p99Ms: result.p99Ms,
       ceiling: ceiling ? ceiling.rps : null, ceilingName: ceilingName ?? null, ratio,
-      ...(result.serverCpuUsPerRequest !== undefined ? { serverCpuUsPerRequest: result.serverCpuUsPerRequest } : {}),
-      ...(ceiling?.serverCpuUsPerRequest !== undefined ? { ceilingCpuUsPerRequest: ceiling.serverCpuUsPerRequest } : {}),
-      ...(result.cpuMsPerOrder ? { cpuMsPerOrder: result.cpuMsPerOrder } : {}),
-      ...(target ? { target: target(result, ratio) } : {}),
+      // Figures a scenario does not have stay undefined, which latest.json leaves out.
+      serverCpuUsPerRequest: result.serverCpuUsPerRequest, ceilingCpuUsPerRequest: ceiling?.serverCpuUsPerRequest,
+      generatorSleepsPerRequest: result.generatorSleepsPerRequest, ceilingGeneratorSleepsPerRequest: ceiling?.generatorSleepsPerRequest,
+      cpuMsPerOrder: result.cpuMsPerOrder,
+      target: target?.(result, ratio),
     });
     const latency = result.p50Ms == null ? '' : ` p50 ${result.p50Ms.toFixed(1)} ms p99 ${result.p99Ms.toFixed(1)} ms`;
     log(`${scenario}: ${result.rps.toFixed(1)}/s${latency}${ratio ? ` (${(ratio * 100).toFixed(0)}% of ${ceilingName})` : ''}`);

@@ -1,7 +1,7 @@
 'use strict';
 // HTTP load with autocannon: a warm-up run (discarded), then the measured run.
 const autocannon = require('autocannon');
-const { processCpuMs } = require('./process-cpu');
+const { processCpuMs, voluntarySleeps } = require('./process-cpu');
 
 function run(options) {
   return new Promise((resolve, reject) => {
@@ -30,26 +30,35 @@ async function measureHttp(o) {
 
 /**
  * Several measured windows as one figure: all requests over all the time; p50 the median window's,
- * p99 the worst; and the server's CPU per request over them when it could be read.
+ * p99 the worst; and, when they could be read, the server's CPU per request over them and how often
+ * the load generator (this process) slept per request.
  */
 function combine(windows) {
   const total = windows.reduce((sum, w) => sum + w.r.requests.total, 0);
   const seconds = windows.reduce((sum, w) => sum + w.r.duration, 0);
   const p50s = windows.map((w) => w.r.latency.p50).sort((a, b) => a - b);
-  const cpuMs = windows.every((w) => w.cpuMs !== undefined) ? windows.reduce((sum, w) => sum + w.cpuMs, 0) : undefined;
+  // A reading per request over all windows; undefined when any window could not be read.
+  const perRequest = (key) => (windows.every((w) => w[key] !== undefined) ? windows.reduce((acc, w) => acc + w[key], 0) / total : undefined);
+  const cpuMs = perRequest('cpuMs');
   return {
     rps: total / seconds, p50Ms: p50s[Math.floor((p50s.length - 1) / 2)], p99Ms: Math.max(...windows.map((w) => w.r.latency.p99)), total,
-    ...(cpuMs !== undefined ? { serverCpuUsPerRequest: (cpuMs * 1000) / total } : {}),
+    serverCpuUsPerRequest: cpuMs === undefined ? undefined : cpuMs * 1000,
+    generatorSleepsPerRequest: perRequest('generatorSleeps'),
   };
 }
 
-/** One measured window, with the CPU its server process spent in it (undefined when unknown). */
+const difference = (before, after) => (before !== undefined && after !== undefined ? after - before : undefined);
+
+/**
+ * One measured window, with the CPU its server process spent in it and the times the load generator
+ * slept in it (each undefined when unknown).
+ */
 async function measuredWindow(options, durationS, serverPid) {
   const cpu = () => (serverPid ? processCpuMs(serverPid) : undefined);
-  const before = cpu();
+  const before = { cpu: cpu(), sleeps: voluntarySleeps(process.pid) };
   const r = checked(options.url, await run({ ...options, duration: durationS }));
-  const after = cpu();
-  return { r, cpuMs: before !== undefined && after !== undefined ? after - before : undefined };
+  const after = { cpu: cpu(), sleeps: voluntarySleeps(process.pid) };
+  return { r, cpuMs: difference(before.cpu, after.cpu), generatorSleeps: difference(before.sleeps, after.sleeps) };
 }
 
 /**

@@ -64,6 +64,20 @@ function processCpuMs(pid) {
   }
 }
 
+/**
+ * How often a process's main thread has gone to sleep waiting so far (its voluntary context
+ * switches), or undefined when it cannot be read. For the load generator, each sleep is a wake-up
+ * that some server's response write had to pay for (RESULTS.md, steps 25 and 32).
+ */
+function voluntarySleeps(pid) {
+  try {
+    const match = /^voluntary_ctxt_switches:\s+(\d+)$/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** CPU milliseconds (user + system) so far of every process of the stack, summed by part. */
 function readStackCpu(repoRoot) {
   const parts = {};
@@ -97,4 +111,4 @@ function cpuPerUnit(before, after, units) {
   );
 }
 
-module.exports = { readStackCpu, cpuPerUnit, processCpuMs, servicePid, classifier };
+module.exports = { readStackCpu, cpuPerUnit, processCpuMs, voluntarySleeps, servicePid, classifier };

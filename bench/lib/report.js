@@ -6,17 +6,17 @@ const path = require('node:path');
 
 const fmt = (n, digits = 1) => (n === null || n === undefined || Number.isNaN(n) ? '–' : Number(n).toFixed(digits));
 
-/** The server's CPU per request beside its ceiling's, e.g. "62 / 27". */
-const serverCpu = (r) => (r.serverCpuUsPerRequest === undefined ? '–' : `${fmt(r.serverCpuUsPerRequest, 0)} / ${fmt(r.ceilingCpuUsPerRequest, 0)}`);
+/** A scenario's figure beside its ceiling's, e.g. "62 / 27", or '–' when the scenario has none. */
+const beside = (scenario, ceiling, digits) => (scenario === undefined ? '–' : `${fmt(scenario, digits)} / ${fmt(ceiling, digits)}`);
 
 function markdownTable(rows) {
   const lines = [
-    '| scenario | req/s | p50 ms | p99 ms | ceiling | ceiling req/s | ratio | target | server CPU µs/req (scenario / ceiling) |',
-    '| --- | ---: | ---: | ---: | --- | ---: | ---: | --- | ---: |',
+    '| scenario | req/s | p50 ms | p99 ms | ceiling | ceiling req/s | ratio | target | server CPU µs/req (scenario / ceiling) | load generator sleeps/req (scenario / ceiling) |',
+    '| --- | ---: | ---: | ---: | --- | ---: | ---: | --- | ---: | ---: |',
   ];
   for (const r of rows) {
     lines.push(
-      `| ${r.scenario} | ${fmt(r.rps)} | ${fmt(r.p50Ms)} | ${fmt(r.p99Ms)} | ${r.ceilingName ?? '–'} | ${fmt(r.ceiling)} | ${r.ratio === null ? '–' : `${fmt(r.ratio * 100, 0)}%`} | ${r.target ? `${r.target.text} ${r.target.met ? '✅' : '❌'}` : ''} | ${serverCpu(r)} |`,
+      `| ${r.scenario} | ${fmt(r.rps)} | ${fmt(r.p50Ms)} | ${fmt(r.p99Ms)} | ${r.ceilingName ?? '–'} | ${fmt(r.ceiling)} | ${r.ratio === null ? '–' : `${fmt(r.ratio * 100, 0)}%`} | ${r.target ? `${r.target.text} ${r.target.met ? '✅' : '❌'}` : ''} | ${beside(r.serverCpuUsPerRequest, r.ceilingCpuUsPerRequest, 0)} | ${beside(r.generatorSleepsPerRequest, r.ceilingGeneratorSleepsPerRequest, 2)} |`,
     );
   }
   const breakdowns = rows.filter((r) => r.cpuMsPerOrder && Object.keys(r.cpuMsPerOrder).length);

@@ -1,7 +1,7 @@
 'use strict';
 const path = require('node:path');
 const { Client } = require('pg');
-const { readStackCpu, cpuPerUnit, processCpuMs, classifier } = require('../lib/process-cpu');
+const { readStackCpu, cpuPerUnit, processCpuMs, voluntarySleeps, classifier } = require('../lib/process-cpu');
 
 const repoRoot = path.join(__dirname, '../..');
 const adminUrl = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres';
@@ -15,6 +15,13 @@ const burn = (ms) => {
   }
 };
 
+/** Spins through `rounds` of arithmetic without allocating, so no garbage collection can make it wait. */
+const spin = (rounds) => {
+  let x = 1;
+  for (let i = 0; i < rounds; i++) x = (x * 1103515245 + 12345) | 0;
+  return x;
+};
+
 describe('CPU per process of the stack', () => {
   it('counts the CPU this process spends as the load generator', () => {
     const before = readStackCpu(repoRoot);
@@ -23,6 +30,22 @@ describe('CPU per process of the stack', () => {
     // /proc counts in clock ticks (10 ms), so allow for the ticks at either end.
     expect(perUnit['load generator']).toBeGreaterThanOrEqual(180);
     expect(processCpuMs(process.pid)).toBeGreaterThan(0);
+  });
+
+  it('counts each time this process sleeps waiting, and nothing while it spins', () => {
+    const blocker = new Int32Array(new SharedArrayBuffer(4));
+    const before = voluntarySleeps(process.pid);
+    for (let i = 0; i < 5; i++) Atomics.wait(blocker, 0, 0, 5); // a 5 ms futex wait: the thread sleeps
+    const afterSleeping = voluntarySleeps(process.pid);
+    expect(afterSleeping - before).toBeGreaterThanOrEqual(5);
+    // A spinning thread does not sleep, but the odd GC helper hand-off or page fault on I/O can make
+    // it wait once or twice (a CI run saw 2), so the best of three spins must show none or one.
+    const sleepsWhileSpinning = [1, 2, 3].map(() => {
+      const start = voluntarySleeps(process.pid);
+      spin(20_000_000);
+      return voluntarySleeps(process.pid) - start;
+    });
+    expect(Math.min(...sleepsWhileSpinning)).toBeLessThanOrEqual(1);
   });
 
   it('names each PostgreSQL backend by the database it serves, apart from the server processes', async () => {
@@ -64,5 +87,6 @@ describe('CPU per process of the stack', () => {
 
   it('reads nothing for a process that is not there', () => {
     expect(processCpuMs(2 ** 22 + 1)).toBeUndefined();
+    expect(voluntarySleeps(2 ** 22 + 1)).toBeUndefined();
   });
 });
