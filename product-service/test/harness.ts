@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import axios, { type AxiosInstance } from 'axios';
-import { MongoClient, type Db } from 'mongodb';
+import { MongoClient, ObjectId, type Db } from 'mongodb';
 import { Lifecycle, createLogger } from '@ecommerce/service-kit';
 import { silentLogger, startTestServer, startUserServiceDouble, testMongoUrl } from '@ecommerce/service-kit/testing';
 import { createProductServiceApp, type ProductServiceDeps } from '../src/app';
@@ -63,6 +63,29 @@ export async function startProductService(options: { stock?: ProductServiceDeps[
       const response = await api.post('/api/products', newProduct(overrides), { headers: admin });
       if (response.status !== 201) throw new Error(`create failed: ${response.status} ${JSON.stringify(response.data)}`);
       return response.data as Product;
+    },
+    /**
+     * What a stock commit that died mid-way leaves behind: its pending movement under a dead
+     * process's lease (expired unless told otherwise) and, if it got that far, the stock change
+     * with its marker. Answers the movement's id.
+     */
+    async leaveBehindCommit(productId: string, orderId: string, quantity: number, applied: boolean, leaseExpiresAt = new Date(Date.now() - 1000)) {
+      const _id = new ObjectId();
+      await db.collection('stock_movements').insertOne({
+        _id,
+        orderId,
+        productId: new ObjectId(productId),
+        action: 'commit',
+        quantity,
+        state: 'pending',
+        leaseToken: 'dead-process',
+        leaseExpiresAt,
+        createdAt: new Date(),
+      });
+      if (applied) {
+        await db.collection('products').updateOne({ _id: new ObjectId(productId) }, { $inc: { quantity: -quantity }, $push: { stockMarkers: _id } } as object);
+      }
+      return _id;
     },
     async close() {
       await publicServer.close(100);

@@ -20,15 +20,15 @@ describe('the product read cache', () => {
   });
 
   const repository = (ttlMs = 60_000) => new CachedProductRepository(collections(db), { ttlMs, maxEntries: 100, maxListings: 10, maxBytes: 2 ** 20 });
-  /** A write made elsewhere (another replica), which this replica's cache cannot see. */
-  const changeBehindItsBack = (id: string, quantity: number) =>
-    db.collection('products').updateOne({ _id: new ObjectId(id) }, { $set: { quantity } });
+  /** A change made straight in the database, as another replica's would be: this replica hears nothing of it. */
+  const changeBehindItsBack = (id: string, changes: Record<string, unknown>) =>
+    db.collection('products').updateOne({ _id: new ObjectId(id) }, { $set: changes });
 
   it('serves repeated reads from memory until the entry expires', async () => {
     const cached = repository(300);
     const { id } = await cached.insert(newProduct({ quantity: 5 }));
     expect((await cached.findById(id))?.quantity).toBe(5);
-    await changeBehindItsBack(id, 7);
+    await changeBehindItsBack(id, { quantity: 7 });
     expect((await cached.findById(id))?.quantity).toBe(5);
     await new Promise((resolve) => setTimeout(resolve, 350));
     expect((await cached.findById(id))?.quantity).toBe(7);
@@ -40,10 +40,10 @@ describe('the product read cache', () => {
     await cached.findById(id);
     expect(await cached.applyMovement(id, new ObjectId().toHexString(), -2)).toBe(3);
     // A change nobody told this replica about stays unseen: the entry is the write's own result.
-    await db.collection('products').updateOne({ _id: new ObjectId(id) }, { $set: { price: 999 } });
+    await changeBehindItsBack(id, { price: 999 });
     expect(await cached.findById(id)).toMatchObject({ quantity: 3, price: 100 });
     await cached.update(id, { name: 'Renamed' });
-    await changeBehindItsBack(id, 42);
+    await changeBehindItsBack(id, { quantity: 42 });
     expect(await cached.findById(id)).toMatchObject({ name: 'Renamed', quantity: 3, price: 999 });
   });
 
@@ -53,7 +53,7 @@ describe('the product read cache', () => {
     const second = await cached.insert(newProduct({ quantity: 9, price: 300 }));
     const absent = new ObjectId().toHexString();
     expect((await cached.findByIds([first.id, second.id, absent])).map((p) => p.id)).toEqual([first.id, second.id]);
-    await db.collection('products').updateOne({ _id: new ObjectId(first.id) }, { $set: { price: 150 } });
+    await changeBehindItsBack(first.id, { price: 150 });
     await cached.applyMovement(second.id, new ObjectId().toHexString(), -4);
     expect((await cached.findByIds([first.id, second.id])).map((p) => [p.price, p.quantity])).toEqual([[100, 5], [300, 5]]);
   });
@@ -104,8 +104,7 @@ describe('the product read cache', () => {
     const { id } = await cached.insert(newProduct({ category: shelf, quantity: 5 }));
     expect((await cached.list({ category: shelf }, '-createdAt', firstPage)).items.map((p) => p.quantity)).toEqual([5]);
     const counted = (await cached.categories()).find((c) => c.name === shelf);
-    await changeBehindItsBack(id, 7);
-    await db.collection('products').updateOne({ _id: new ObjectId(id) }, { $set: { category: `${shelf}-moved` } });
+    await changeBehindItsBack(id, { quantity: 7, category: `${shelf}-moved` });
     expect((await cached.list({ category: shelf }, '-createdAt', firstPage)).items.map((p) => p.quantity)).toEqual([5]);
     expect((await cached.categories()).find((c) => c.name === shelf)).toEqual(counted);
     await new Promise((resolve) => setTimeout(resolve, 350));

@@ -234,30 +234,10 @@ describe('stock movements left behind by a process that died', () => {
   const products = () => svc.db.collection('products');
   const movements = () => svc.db.collection('stock_movements');
 
-  /** What a request that died mid-way leaves: its pending movement, and (if it got that far) the stock change with its marker. */
-  async function leaveBehind(productId: string, orderId: string, quantity: number, applied: boolean, leaseExpiresAt = new Date(Date.now() - 1000)) {
-    const _id = new ObjectId();
-    await movements().insertOne({
-      _id,
-      orderId,
-      productId: new ObjectId(productId),
-      action: 'commit',
-      quantity,
-      state: 'pending',
-      leaseToken: 'dead-process',
-      leaseExpiresAt,
-      createdAt: new Date(),
-    });
-    if (applied) {
-      await products().updateOne({ _id: new ObjectId(productId) }, { $inc: { quantity: -quantity }, $push: { stockMarkers: _id } } as object);
-    }
-    return _id;
-  }
-
   it('settles a change that was applied before the crash without applying it again', async () => {
     const product = await svc.createProduct({ quantity: 10 });
     const orderId = randomUUID();
-    const movementId = await leaveBehind(product.id, orderId, 3, true);
+    const movementId = await svc.leaveBehindCommit(product.id, orderId, 3, true);
     const repeat = await commit(product.id, orderId, 3);
     expect(repeat.status).toBe(200);
     expect(repeat.data.quantity).toBe(7);
@@ -265,19 +245,24 @@ describe('stock movements left behind by a process that died', () => {
     expect((await products().findOne({ _id: new ObjectId(product.id) }))?.stockMarkers).toEqual([]);
   });
 
+  // One repeat at a time: several racing to take the movement over need MongoDB's atomic
+  // conditional update, which FerretDB lacks; that race is in stock-race.test.ts.
   it('applies once a change that the crash cut off before it was applied', async () => {
     const product = await svc.createProduct({ quantity: 10 });
     const orderId = randomUUID();
-    await leaveBehind(product.id, orderId, 3, false);
-    const responses = await Promise.all(Array.from({ length: 5 }, () => commit(product.id, orderId, 3)));
-    expect(responses.map((r) => r.status)).toEqual(Array(5).fill(200));
+    const movementId = await svc.leaveBehindCommit(product.id, orderId, 3, false);
+    for (let repeat = 0; repeat < 2; repeat++) {
+      const response = await commit(product.id, orderId, 3);
+      expect([response.status, response.data.quantity]).toEqual([200, 7]);
+    }
+    expect(await movements().findOne({ _id: movementId })).toMatchObject({ state: 'applied' });
     expect((await products().findOne({ _id: new ObjectId(product.id) }))?.quantity).toBe(7);
   });
 
   it('waits for a live lease to run out before taking the movement over', async () => {
     const product = await svc.createProduct({ quantity: 10 });
     const orderId = randomUUID();
-    await leaveBehind(product.id, orderId, 2, false, new Date(Date.now() + LEASE_MS));
+    await svc.leaveBehindCommit(product.id, orderId, 2, false, new Date(Date.now() + LEASE_MS));
     const started = Date.now();
     const response = await commit(product.id, orderId, 2);
     expect(response.status).toBe(200);
@@ -289,7 +274,7 @@ describe('stock movements left behind by a process that died', () => {
     const product = await svc.createProduct({ quantity: 10 });
     const orderId = randomUUID();
     // Held for a minute: waiting for it would end in a 503 (or the test's timeout), never a 409.
-    const movementId = await leaveBehind(product.id, orderId, 2, false, new Date(Date.now() + 60_000));
+    const movementId = await svc.leaveBehindCommit(product.id, orderId, 2, false, new Date(Date.now() + 60_000));
     const other = await commit(product.id, orderId, 5);
     expect(other.status).toBe(409);
     expect(other.data.error.code).toBe('IDEMPOTENCY_CONFLICT');
@@ -300,7 +285,7 @@ describe('stock movements left behind by a process that died', () => {
   it('lets a release settle an order whose commit was left applied but pending, then give it back', async () => {
     const product = await svc.createProduct({ quantity: 10 });
     const orderId = randomUUID();
-    await leaveBehind(product.id, orderId, 4, true);
+    await svc.leaveBehindCommit(product.id, orderId, 4, true);
     const released = await svc.internal.post(`/internal/product/${product.id}/quantity`, { orderId, action: 'release' });
     expect(released.status).toBe(200);
     expect(released.data.quantity).toBe(10);
