@@ -6,14 +6,15 @@ import type { OrderDeps, OrderStore } from './ports';
 
 /** Fulfilment by an admin: SHIPPED from CONFIRMED, DELIVERED from SHIPPED; any other move 409. */
 export async function fulfilOrder(store: OrderStore, orderId: string, status: OrderStatus): Promise<Order> {
-  if (status === 'SHIPPED' || status === 'DELIVERED') {
+  const fulfilment = status === 'SHIPPED' || status === 'DELIVERED';
+  if (fulfilment) {
     const moved = await moveWithoutLock(store, orderId, status, null);
     if (moved) return moved;
   }
   return store.transaction(async (tx) => {
     const order = await tx.lockOrder(orderId);
     if (!order) throw notFound('Order not found');
-    if (status !== 'SHIPPED' && status !== 'DELIVERED') {
+    if (!fulfilment) {
       throw invalidState(order, status, `Admins move orders to SHIPPED or DELIVERED only, not ${status}`);
     }
     return transition(tx, order, status);
@@ -44,14 +45,19 @@ export async function settlePaidOrder(deps: OrderDeps, orderId: string, status: 
   });
 }
 
+/** The moves that call nothing outside the database; a charge or refund calls the gateway. */
+const DATABASE_ONLY_MOVES: ReadonlySet<OrderStatus> = new Set<OrderStatus>(['CONFIRMED', 'SHIPPED', 'DELIVERED']);
+
 /**
- * A move that calls nothing outside the database (CONFIRMED, SHIPPED, DELIVERED) needs no row lock:
+ * A move that calls nothing outside the database (DATABASE_ONLY_MOVES) needs no row lock:
  * the order is read (from the read cache when it holds it) and moved by one version-checked write,
  * two round trips instead of a locked transaction's four. Every paid order is confirmed this way.
- * Undefined when the order, as read, cannot make this move, or changed before the write: the locked
- * path then decides (a repeat, or 409).
+ * Undefined when the move is not one of those, when the order as read cannot make it, or when the
+ * order changed before the write: the locked path then decides (a repeat, or 409).
  */
 async function moveWithoutLock(store: OrderStore, orderId: string, to: OrderStatus, reason: string | null): Promise<Order | undefined> {
+  // Any other move keeps the row lock, so that two at once cannot both call the gateway.
+  if (!DATABASE_ONLY_MOVES.has(to)) return undefined;
   const order = await store.findById(orderId);
   if (!order) throw notFound('Order not found');
   if (!canTransition(order.status, to)) return undefined;
