@@ -1,3 +1,4 @@
+import { preparedStatement, type PreparedStatement } from '@ecommerce/service-kit';
 import type { HistoryEntry, Order, OrderItem, OrderStatus, Payment, ShippingAddress } from '../domain/order';
 
 /** Row shapes as pg returns them: bigint as string, timestamptz as Date, jsonb parsed. */
@@ -27,7 +28,8 @@ interface PaymentRow {
   created_at: Date;
 }
 
-export type Query = (sql: string, params?: unknown[]) => Promise<unknown[]>;
+/** Runs a statement and answers its rows; the hot, constant ones are prepared (see preparedStatement). */
+export type Query = (sql: string | PreparedStatement, params?: unknown[]) => Promise<unknown[]>;
 
 const money = (value: string | number): number => {
   const n = Number(value);
@@ -69,8 +71,9 @@ const oneOrderSql = (lock: boolean) => `
   SELECT 'order' AS kind, 0::bigint AS seq, to_jsonb(o) AS row FROM o
   UNION ALL ${childrenOf('(SELECT id FROM o)')}
   ORDER BY kind, seq`;
-const ONE_ORDER_SQL = oneOrderSql(false);
-const LOCK_ONE_ORDER_SQL = oneOrderSql(true);
+const ONE_ORDER = preparedStatement('order_read', oneOrderSql(false));
+const LOCK_ONE_ORDER = preparedStatement('order_lock_and_read', oneOrderSql(true));
+const CHILDREN_OF_ORDERS = preparedStatement('order_children', `${childrenOf('(SELECT unnest($1::uuid[]))')} ORDER BY kind, seq`);
 
 type Tagged = { kind: 'lock' | 'order' | 'item' | 'history' | 'payment'; row: Record<string, unknown> };
 
@@ -83,7 +86,7 @@ const asDate = (value: unknown): Date => new Date(value as string);
  * from the snapshot taken before the wait.
  */
 export async function loadOrder(query: Query, id: string): Promise<Order | undefined> {
-  return fromTagged((await query(ONE_ORDER_SQL, [id])) as Tagged[]);
+  return fromTagged((await query(ONE_ORDER, [id])) as Tagged[]);
 }
 
 /**
@@ -93,7 +96,7 @@ export async function loadOrder(query: Query, id: string): Promise<Order | undef
  * moved the order's version, which the lock sees current. Versions that differ mean: read again.
  */
 export async function lockAndLoadOrder(query: Query, id: string): Promise<Order | undefined> {
-  const tagged = (await query(LOCK_ONE_ORDER_SQL, [id])) as Tagged[];
+  const tagged = (await query(LOCK_ONE_ORDER, [id])) as Tagged[];
   const lock = tagged.find((t) => t.kind === 'lock');
   if (!lock) return undefined;
   const order = fromTagged(tagged);
@@ -110,7 +113,7 @@ function fromTagged(tagged: Tagged[]): Order | undefined {
 /** Loads items, history and payments for order rows already read (in their order), in one query. */
 export async function hydrateOrders(query: Query, rows: OrderRow[]): Promise<Order[]> {
   if (!rows.length) return [];
-  const tagged = (await query(`${childrenOf('(SELECT unnest($1::uuid[]))')} ORDER BY kind, seq`, [rows.map((r) => r.id)])) as Tagged[];
+  const tagged = (await query(CHILDREN_OF_ORDERS, [rows.map((r) => r.id)])) as Tagged[];
   return assemble(rows, tagged);
 }
 

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { Page } from '@ecommerce/service-kit';
+import { preparedStatement, queryRows, type Page } from '@ecommerce/service-kit';
 import type { HistoryEntry, Order, Payment } from '../domain/order';
 import type { OutboxEvent } from '../domain/order-events';
 import type { IdempotencyRecord, OrderListQuery, OrderStore, OrderTx } from '../domain/ports';
@@ -21,10 +21,9 @@ interface TxWrites {
   orders: Set<string>;
 }
 
-/** The order row, its items, its history and its event: one statement, so atomic on its own. */
-function insertOrderRows(query: Query, order: Order, event: OutboxEvent): Promise<unknown[]> {
-  return query(
-    `WITH o AS (
+const INSERT_ORDER = preparedStatement(
+  'order_insert',
+  `WITH o AS (
        INSERT INTO orders (id, user_id, status, total, currency, shipping_address, created_at, updated_at, version)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id
      ), items AS (
@@ -37,15 +36,18 @@ function insertOrderRows(query: Query, order: Order, event: OutboxEvent): Promis
        SELECT o.id, h.status, h.at, h.reason FROM o, unnest($15::text[], $16::timestamptz[], $17::text[]) AS h(status, at, reason)
      )
      INSERT INTO outbox (id, routing_key, payload, headers) SELECT $18, $19, $20, $21 FROM o`,
-    [
-      order.id, order.userId, order.status, order.total, order.currency, JSON.stringify(order.shippingAddress),
-      order.createdAt, order.updatedAt, order.version,
-      order.items.map((i) => i.productId), order.items.map((i) => i.name), order.items.map((i) => i.unitPrice),
-      order.items.map((i) => i.quantity), order.items.map((i) => i.lineTotal),
-      order.history.map((h) => h.status), order.history.map((h) => h.at), order.history.map((h) => h.reason),
-      ...outboxValues(event),
-    ],
-  );
+);
+
+/** The order row, its items, its history and its event: one statement, so atomic on its own. */
+function insertOrderRows(query: Query, order: Order, event: OutboxEvent): Promise<unknown[]> {
+  return query(INSERT_ORDER, [
+    order.id, order.userId, order.status, order.total, order.currency, JSON.stringify(order.shippingAddress),
+    order.createdAt, order.updatedAt, order.version,
+    order.items.map((i) => i.productId), order.items.map((i) => i.name), order.items.map((i) => i.unitPrice),
+    order.items.map((i) => i.quantity), order.items.map((i) => i.lineTotal),
+    order.history.map((h) => h.status), order.history.map((h) => h.at), order.history.map((h) => h.reason),
+    ...outboxValues(event),
+  ]);
 }
 
 const transitionSql = (payment: string) => `
@@ -57,24 +59,24 @@ const transitionSql = (payment: string) => `
     INSERT INTO outbox (id, routing_key, payload, headers) SELECT $6, $7, $8, $9 FROM moved
   )${payment}
   SELECT count(*)::int AS moved FROM moved`;
-const TRANSITION_SQL = transitionSql('');
-const TRANSITION_WITH_PAYMENT_SQL = transitionSql(`, payment AS (
+const TRANSITION = preparedStatement('order_transition', transitionSql(''));
+const TRANSITION_WITH_PAYMENT = preparedStatement('order_transition_with_payment', transitionSql(`, payment AS (
     INSERT INTO payments (id, order_id, kind, amount, currency, status, gateway_reference, failure_reason, refund_of, created_at)
     SELECT $10, id, $11, $12, $13, $14, $15, $16, $17, $18 FROM moved
-  )`);
+  )`));
 
 /** The status move, its history entry, its payment (if any) and its event, only if the order is still at `order.version`. */
 async function writeTransition(query: Query, order: Order, entry: HistoryEntry, event: OutboxEvent, p?: Payment): Promise<boolean> {
   const params = [entry.status, entry.at, order.id, order.version, entry.reason, ...outboxValues(event)];
   if (p) params.push(p.id, p.kind, p.amount, p.currency, p.status, p.reference, p.failureReason, p.refundOf, p.createdAt);
-  const [{ moved }] = (await query(p ? TRANSITION_WITH_PAYMENT_SQL : TRANSITION_SQL, params)) as { moved: number }[];
+  const [{ moved }] = (await query(p ? TRANSITION_WITH_PAYMENT : TRANSITION, params)) as { moved: number }[];
   return moved === 1;
 }
 
 class PostgresOrderTx implements OrderTx {
   constructor(private readonly m: EntityManager, private readonly written: TxWrites) {}
 
-  private query: Query = (sql, params) => this.m.query(sql, params) as Promise<unknown[]>;
+  private query: Query = (sql, params) => queryRows(this.m, sql, params);
 
   lockOrder(id: string): Promise<Order | undefined> {
     return lockAndLoadOrder(this.query, id);
@@ -126,12 +128,17 @@ class PostgresOrderTx implements OrderTx {
   }
 }
 
+const READ_IDEMPOTENCY_KEY = preparedStatement(
+  'idempotency_key_read',
+  'SELECT request_hash, order_id, response FROM idempotency_keys WHERE user_id = $1 AND key = $2',
+);
+
 async function readIdempotencyRecord(
   query: Query,
   userId: string,
   key: string,
 ): Promise<IdempotencyRecord | undefined> {
-  const rows = (await query('SELECT request_hash, order_id, response FROM idempotency_keys WHERE user_id = $1 AND key = $2', [userId, key])) as {
+  const rows = (await query(READ_IDEMPOTENCY_KEY, [userId, key])) as {
     request_hash: string;
     order_id: string | null;
     response: unknown;
@@ -144,7 +151,7 @@ export class PostgresOrderStore implements OrderStore {
 
   constructor(private readonly dataSource: DataSource) {}
 
-  private query: Query = (sql, params) => this.dataSource.query(sql, params) as Promise<unknown[]>;
+  private query: Query = (sql, params) => queryRows(this.dataSource.manager, sql, params);
 
   onEventsCommitted(listener: EventsCommittedListener): void {
     this.listeners.push(listener);
