@@ -60,9 +60,10 @@ export const preparedStatement = (name: string, text: string): PreparedStatement
 type PgQueryable = { query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }> };
 
 /**
- * The rows a statement answers, run on the connection of `manager`'s transaction when it is in one,
- * else on the pool. A plain string goes through TypeORM as ever; a prepared statement goes to pg
- * itself, since TypeORM's query() takes text only (its errors are then pg's, not QueryFailedError).
+ * Runs a statement on the connection of `manager`'s transaction when it is in one, else on the pool.
+ * A plain string goes through TypeORM as ever, and answers what its query() does (for an UPDATE or
+ * DELETE, rows and count). A prepared statement answers its rows: it goes to pg itself, since
+ * TypeORM's query() takes text only, so its errors are pg's, not QueryFailedError.
  */
 export async function queryRows(manager: EntityManager, sql: string | PreparedStatement, params: unknown[] = []): Promise<unknown[]> {
   if (typeof sql === 'string') return (await manager.query(sql, params)) as unknown[];
