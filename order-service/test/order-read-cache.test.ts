@@ -14,10 +14,10 @@ beforeAll(async () => {
 afterAll(() => h?.close());
 
 /** A change made with triggers off: PostgreSQL announces nothing, so only a read that reaches it can see the change. */
-const quietly = (orderId: string, status: string) =>
+const quietly = (orderId: string, status: string, { movingVersion = false } = {}) =>
   h.dataSource.transaction(async (m) => {
     await m.query('SET LOCAL session_replication_role = replica');
-    await m.query('UPDATE orders SET status = $2 WHERE id = $1', [orderId, status]);
+    await m.query(`UPDATE orders SET status = $2${movingVersion ? ', version = version + 1' : ''} WHERE id = $1`, [orderId, status]);
   });
 /** A change as another replica (or an operator in psql) would commit it. */
 const elsewhere = (orderId: string, status: string) => h.dataSource.query('UPDATE orders SET status = $2 WHERE id = $1', [orderId, status]);
@@ -72,11 +72,7 @@ describe('GET /api/orders/:id from the read cache', () => {
 });
 
 /** Another replica's change whose notification has not arrived yet: the cache still holds the order as it was. */
-const unannounced = (orderId: string, status: string) =>
-  h.dataSource.transaction(async (m) => {
-    await m.query('SET LOCAL session_replication_role = replica');
-    await m.query('UPDATE orders SET status = $2, version = version + 1 WHERE id = $1', [orderId, status]);
-  });
+const unannounced = (orderId: string, status: string) => quietly(orderId, status, { movingVersion: true });
 const rowOf = async (orderId: string) => {
   const [{ status, version }] = await h.dataSource.query('SELECT status, version FROM orders WHERE id = $1', [orderId]);
   return { status: status as string, version: version as number };

@@ -1,6 +1,7 @@
 import { DataSource, type EntityManager, type EntitySchema, type MixedList } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { Logger } from 'pino';
+import type { Pool, PoolClient } from 'pg';
 
 export interface PostgresOptions {
   url: string;
@@ -57,8 +58,6 @@ export interface PreparedStatement {
 
 export const preparedStatement = (name: string, text: string): PreparedStatement => Object.freeze({ name, text });
 
-type PgQueryable = { query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }> };
-
 /**
  * Runs a statement on the connection of `manager`'s transaction when it is in one, else on the pool.
  * A plain string goes through TypeORM as ever, and answers what its query() does (for an UPDATE or
@@ -67,7 +66,7 @@ type PgQueryable = { query(config: { name: string; text: string; values: unknown
  */
 export async function queryRows(manager: EntityManager, sql: string | PreparedStatement, params: unknown[] = []): Promise<unknown[]> {
   if (typeof sql === 'string') return (await manager.query(sql, params)) as unknown[];
-  const target: PgQueryable = manager.queryRunner
+  const target: Pool | PoolClient = manager.queryRunner
     ? await manager.queryRunner.connect()
     : (manager.connection.driver as PostgresDriver).master;
   return (await target.query({ name: sql.name, text: sql.text, values: params })).rows;
