@@ -78,6 +78,12 @@ describe('product listing: filters, search, sorting, paging, batch look-up and c
     expect(names(await svc.api.get('/api/products', { params: { q: 'yellow' } }))).toEqual(['Banana']);
   });
 
+  it('answers 400 for a search term holding the NUL character, which MongoDB cannot search for', async () => {
+    const response = await svc.api.get('/api/products?q=a%00b');
+    expect(response.status).toBe(400);
+    expect(response.data.error).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'q', in: 'query' }] });
+  });
+
   it.each([
     ['C++', ['C++ (2nd ed.) [draft]']],
     ['(2nd ed.)', ['C++ (2nd ed.) [draft]']],

@@ -111,6 +111,12 @@ describe('the Koa app factory', () => {
     expect(res.data.error.details.map((d: { field: string }) => d.field).sort()).toEqual(['count', 'name']);
   });
 
+  it('rejects text holding the NUL character with 400 VALIDATION_FAILED, since no database here can store or search it', async () => {
+    const res = await http.post(`${pub.url}/api/things`, { name: 'a\u0000b', count: 1 });
+    expect(res.status).toBe(400);
+    expect(res.data.error).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'name', in: 'body' }] });
+  });
+
   it('rejects a malformed path parameter with 400', async () => {
     const res = await http.get(`${pub.url}/api/things/not-a-uuid`);
     expect(res.status).toBe(400);
@@ -139,6 +145,20 @@ describe('the Koa app factory', () => {
     const res = await http.get(`${pub.url}/api/nothing-here`);
     expect(res.status).toBe(404);
     expect(res.data).toEqual({ error: { code: 'NOT_FOUND', message: 'Not found' } });
+  });
+
+  it('answers a method the route does not take with 405 METHOD_NOT_ALLOWED in the error body and an Allow header', async () => {
+    const res = await http.delete(`${pub.url}/api/things`);
+    expect(res.status).toBe(405);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.data).toEqual({ error: { code: 'METHOD_NOT_ALLOWED', message: 'Method not allowed' } });
+    expect(res.headers.allow).toContain('POST');
+  });
+
+  it('answers a method no route implements with 501 NOT_IMPLEMENTED in the error body', async () => {
+    const res = await http.request({ method: 'PROPFIND', url: `${pub.url}/api/things` });
+    expect(res.status).toBe(501);
+    expect(res.data).toEqual({ error: { code: 'NOT_IMPLEMENTED', message: 'Method not implemented' } });
   });
 
   it('echoes a given X-Request-Id and makes one when absent or unsafe', async () => {

@@ -8,16 +8,45 @@ function describe(issue: z.core.$ZodIssue): string {
   return issue.message;
 }
 
+/**
+ * Where the first string holding U+0000 is (its path, built only when there is one). Neither
+ * PostgreSQL text nor MongoDB's regular expressions can take it, so it would otherwise come back
+ * from the database as a 500.
+ */
+function nulAt(value: unknown): PropertyKey[] | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? [] : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const at = nulAt(value[i]);
+      if (at) return [i, ...at];
+    }
+  } else if (Object.getPrototypeOf(value) === Object.prototype) {
+    for (const key in value) {
+      const at = nulAt((value as Record<string, unknown>)[key]);
+      if (at) return [key, ...at];
+    }
+  }
+  return undefined;
+}
+
+const invalid = (part: RequestPart, details: ErrorDetail[]) =>
+  new AppError(400, 'VALIDATION_FAILED', `The request ${part} is invalid`, { details });
+
+const fieldOf = (path: readonly PropertyKey[], part: RequestPart) => (path.length ? path.map(String).join('.') : part);
+
 /** Parse one part of a request; on failure a 400 VALIDATION_FAILED naming every bad field. */
 export function validate<S extends z.ZodType>(schema: S, value: unknown, part: RequestPart): z.output<S> {
   const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const details: ErrorDetail[] = result.error.issues.map((issue) => ({
-    field: issue.path.length ? issue.path.join('.') : part,
-    in: part,
-    message: describe(issue),
-  }));
-  throw new AppError(400, 'VALIDATION_FAILED', `The request ${part} is invalid`, { details });
+  if (result.success) {
+    const nul = nulAt(result.data);
+    if (!nul) return result.data;
+    throw invalid(part, [{ field: fieldOf(nul, part), in: part, message: 'must not contain the NUL character (U+0000)' }]);
+  }
+  throw invalid(
+    part,
+    result.error.issues.map((issue) => ({ field: fieldOf(issue.path, part), in: part, message: describe(issue) })),
+  );
 }
 
 /** Reusable pieces of request schemas. */

@@ -13,12 +13,13 @@ interface HttpLikeError {
 /** Errors raised by Koa, the router and the body parser, mapped to the contract's codes. */
 function fromHttpError(err: HttpLikeError): AppError | undefined {
   const status = err.status ?? err.statusCode;
-  if (!status || status < 400 || status >= 500) return undefined;
+  if (!status || status < 400 || (status >= 500 && status !== 501)) return undefined;
   if (status === 413) return new AppError(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large');
   if (status === 415) return new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
   if (status === 400) return new AppError(400, 'MALFORMED_JSON', 'The request body is not valid JSON');
   if (status === 404) return new AppError(404, 'NOT_FOUND', 'Not found');
   if (status === 405) return new AppError(405, 'METHOD_NOT_ALLOWED', 'Method not allowed');
+  if (status === 501) return new AppError(501, 'NOT_IMPLEMENTED', 'Method not implemented');
   return new AppError(status, 'BAD_REQUEST', err.expose && err.message ? err.message : 'Bad request');
 }
 
@@ -44,7 +45,9 @@ export function errorHandler(logger: Logger): Middleware {
   return function handleErrors(ctx, next) {
     return next().then(
       () => {
-        if (ctx.status === 404 && ctx.body === undefined) respond(ctx, new AppError(404, 'NOT_FOUND', 'Not found'));
+        // No route (404), or the router's 405 and 501, which it answers with an Allow header and no body.
+        const bodiless = ctx.body === undefined && ctx.status >= 400 ? fromHttpError({ status: ctx.status }) : undefined;
+        if (bodiless) respond(ctx, bodiless);
       },
       (caught: unknown) => respond(ctx, caught),
     );
