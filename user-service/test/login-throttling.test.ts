@@ -52,6 +52,13 @@ describe('POST /api/users/login', () => {
     expect(res.data.error.code).toBe('VALIDATION_FAILED');
     expect(res.data.error.details[0].field).toBe('password');
   });
+
+  it('answers 400, not 500, for an email that lower-casing makes too long to store', async () => {
+    // 'İ' lower-cases to two characters: 128 of them pass a raw length check of 254 and become 256.
+    const res = await svc.api.post('/api/users/login', { email: `${'İ'.repeat(128)}@x.io`, password: 'whatever' });
+    expect(res.status).toBe(400);
+    expect(res.data.error).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'email' }] });
+  });
 });
 
 describe('failed-login throttling', () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROLES } from '../../domain/user';
+import { normaliseEmail, ROLES } from '../../domain/user';
 
 /** Request and response shapes of the public API; they validate requests and document them in OpenAPI. */
 
@@ -17,9 +17,16 @@ export const registerBody = z.object({
   name: z.string().trim().min(1).max(100),
 });
 
-/** Any string is looked up: malformed and unknown emails get the same 401 as a wrong password. */
+/**
+ * Any string is looked up: malformed and unknown emails get the same 401 as a wrong password. The
+ * length is checked as stored: lower-casing can lengthen a string ('İ' becomes two characters).
+ */
 export const loginBody = z.object({
-  email: z.string().min(1).max(254),
+  email: z
+    .string()
+    .min(1)
+    .max(1024)
+    .refine((email) => normaliseEmail(email).length <= 254, 'must be at most 254 characters'),
   password: z.string().min(1).max(1024),
 });
 
