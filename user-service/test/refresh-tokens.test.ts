@@ -103,6 +103,19 @@ describe('POST /api/users/logout', () => {
     expect((await refresh(rotated.refreshToken)).status).toBe(401);
   });
 
+  it('leaves no working refresh token when a logout overlaps a refresh of the same sign-in', async () => {
+    const { email, password } = await signUp(svc.api, 'logoutrace');
+    const signIns: string[] = [];
+    for (let i = 0; i < 12; i++) signIns.push((await svc.api.post('/api/users/login', { email, password })).data.refreshToken);
+    const raced = await Promise.all(signIns.map(async (token) => Promise.all([refresh(token), logout(token)])));
+    for (const [refreshed, loggedOut] of raced) {
+      expect(loggedOut.status).toBe(204);
+      // Whichever went first, the sign-in is over: a token the refresh handed out must not work.
+      if (refreshed.status === 200) expect((await refresh(refreshed.data.refreshToken)).status).toBe(401);
+      else expect(refreshed.status).toBe(401);
+    }
+  });
+
   it('answers 204 for an unknown token too, revealing nothing', async () => {
     expect((await logout('never-issued-token-value')).status).toBe(204);
   });

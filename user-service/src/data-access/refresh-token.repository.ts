@@ -13,6 +13,15 @@ const INSERT_TOKEN = `
   INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, expires_at)
   VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))`;
 
+/**
+ * Rotations and logouts of one sign-in take turns: each takes this transaction-scoped lock on the
+ * token's family before it changes anything. Under READ COMMITTED a statement sees only what was
+ * committed when it began, so without it a logout running while a refresh of the same family
+ * commits would revoke the old token but miss the new one, which would then live on.
+ */
+const LOCK_FAMILY_OF_TOKEN = `
+  SELECT pg_advisory_xact_lock(${0x72656672}, hashtext(family_id::text)) FROM refresh_tokens WHERE token_hash = $1`;
+
 export class RefreshTokenRepository implements RefreshTokenStore {
   constructor(private readonly dataSource: DataSource) {}
 
@@ -22,10 +31,11 @@ export class RefreshTokenRepository implements RefreshTokenStore {
 
   /**
    * The conditional UPDATE is the arbiter: of two requests presenting one token at once, the
-   * second waits on the row lock, then finds it already revoked and is treated as reuse.
+   * second waits for the family's lock, then finds the token already revoked and is treated as reuse.
    */
   async rotate(presentedHash: string, next: NewRefreshToken): Promise<RotationResult> {
     return this.dataSource.transaction(async (tx) => {
+      await tx.query(LOCK_FAMILY_OF_TOKEN, [presentedHash]);
       // The user's current role comes back with the retired token, for the new access token.
       const retired = await execute<{ user_id: string; family_id: string; role: Role }>(
         tx,
@@ -53,11 +63,14 @@ export class RefreshTokenRepository implements RefreshTokenStore {
   }
 
   async revokeFamilyOf(presentedHash: string): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = 'logout'
-       WHERE family_id IN (SELECT family_id FROM refresh_tokens WHERE token_hash = $1) AND revoked_at IS NULL`,
-      [presentedHash],
-    );
+    await this.dataSource.transaction(async (tx) => {
+      await tx.query(LOCK_FAMILY_OF_TOKEN, [presentedHash]);
+      await tx.query(
+        `UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = 'logout'
+         WHERE family_id IN (SELECT family_id FROM refresh_tokens WHERE token_hash = $1) AND revoked_at IS NULL`,
+        [presentedHash],
+      );
+    });
   }
 
   async deleteExpired(): Promise<number> {
