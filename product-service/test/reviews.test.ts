@@ -1,3 +1,4 @@
+import { ObjectId } from 'mongodb';
 import { startProductService, type ProductService } from './harness';
 
 describe('product reviews and ratings', () => {
@@ -26,6 +27,18 @@ describe('product reviews and ratings', () => {
     expect(again.status).toBe(409);
     expect(again.data.error.code).toBe('REVIEW_EXISTS');
     expect((await svc.api.get(`/api/products/${product.id}`)).data).toMatchObject({ ratingAverage: 4, ratingCount: 1 });
+  });
+
+  it('counts a stored review in the rating when its author retries after the first attempt failed before counting it', async () => {
+    const product = await svc.createProduct();
+    const user = svc.customer();
+    expect((await svc.api.post(`/api/products/${product.id}/reviews`, { rating: 5 }, { headers: user })).status).toBe(201);
+    // As if the add had stopped between storing the review and counting it (the client saw a 500).
+    await svc.db.collection('products').updateOne({ _id: new ObjectId(product.id) }, { $set: { ratingCount: 0, ratingSum: 0 } });
+
+    const retry = await svc.api.post(`/api/products/${product.id}/reviews`, { rating: 5 }, { headers: user });
+    expect(retry.status).toBe(409);
+    expect(await svc.db.collection('products').findOne({ _id: new ObjectId(product.id) })).toMatchObject({ ratingCount: 1, ratingSum: 5 });
   });
 
   it('takes the author from the token, never from the body', async () => {

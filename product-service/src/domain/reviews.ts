@@ -44,8 +44,9 @@ export class Reviews {
   async add(input: NewReview): Promise<Review> {
     await this.requireLiveProduct(input.productId);
     const review = await this.reviews.insert(input);
-    if (!review) throw conflict('REVIEW_EXISTS', 'You have already reviewed this product');
+    // A repeat still refreshes: it may be the retry of an add that stored the review and then failed.
     await this.refreshRatings(input.productId);
+    if (!review) throw conflict('REVIEW_EXISTS', 'You have already reviewed this product');
     return review;
   }
 
