@@ -36,6 +36,8 @@ module.exports = folder('Negative cases', 'Each status code the contract promise
   }),
   request('404: another customer\'s order', 'GET', `${O}/{{orderId}}`, { auth: 'other', tests: fails(404, errorCode('NOT_FOUND')) }),
   request('404: paying another customer\'s order', 'POST', `${O}/{{orderId}}/pay`, { auth: 'other', body: card('tok_visa'), tests: fails(404, errorCode('NOT_FOUND')) }),
+  request('403: an admin paying a customer\'s order', 'POST', `${O}/{{orderId}}/pay`, { auth: 'admin', body: card('tok_visa'), tests: fails(403, errorCode('FORBIDDEN')) }),
+  request('405: a method the route does not take', 'DELETE', `${O}/{{orderId}}`, { auth: 'customer', tests: fails(405, errorCode('METHOD_NOT_ALLOWED')) }),
   request('404: a malformed product id', 'GET', `${P}/not-an-id`, { tests: fails(404, errorCode('NOT_FOUND')) }),
   request('409: an email already taken (any case)', 'POST', `${U}/register`, {
     body: { email: 'CUSTOMER-{{runId}}@Example.com', password: 'correct-horse-battery', name: 'Dup' },

@@ -90,10 +90,12 @@ describe('POST /api/orders/:id/pay', () => {
     expect(n).toBe(1);
   });
 
-  it("404 for another user's order, an admin's included, and the order stays unpaid", async () => {
+  it("404 for another customer's order, 403 FORBIDDEN for an admin, who can see it, and the order stays unpaid", async () => {
     const { authorization, order } = await orderIn('PENDING');
     expect((await h.pay(h.customer().authorization, order.id)).status).toBe(404);
-    expect((await h.pay(h.admin().authorization, order.id)).status).toBe(404);
+    const byAdmin = await h.pay(h.admin().authorization, order.id);
+    expect(byAdmin.status).toBe(403);
+    expect(byAdmin.data.error.code).toBe('FORBIDDEN');
     expect((await read(authorization, order.id)).status).toBe('PENDING');
   });
 

@@ -1,4 +1,4 @@
-import { notFound, type AuthenticatedUser } from '@ecommerce/service-kit';
+import { forbidden, notFound, type AuthenticatedUser } from '@ecommerce/service-kit';
 
 export const ORDER_STATUSES = [
   'PENDING',
@@ -78,8 +78,12 @@ export function visibleOrder(order: Order | undefined, actor: Actor): Order {
   return order;
 }
 
-/** Only the owner may do this (pay): for anyone else, admins included, the order is not there to act on (404). */
+/**
+ * Only the owner may do this (pay). An admin, who can see the order, is refused (403); to anyone
+ * else it does not exist (404), as when reading it, so acting on an id reveals no more than reading it.
+ */
 export function ownOrder(order: Order | undefined, actor: Actor): Order {
-  if (!order || order.userId !== actor.userId) throw notFound('Order not found');
-  return order;
+  const visible = visibleOrder(order, actor);
+  if (visible.userId !== actor.userId) throw forbidden('Only the customer who placed the order can pay for it');
+  return visible;
 }
