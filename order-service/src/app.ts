@@ -76,7 +76,7 @@ export function createOrderServiceApp(deps: OrderServiceDeps): OrderServiceApp {
     }
     relay.wake();
   });
-  const sweeper = new PeriodicSweeper({ store, outbox, logger, paymentTimeoutMs: config.ORDER_PAYMENT_TIMEOUT, intervalMs: deps.sweepIntervalMs });
+  const sweeper = new PeriodicSweeper({ store, gateway: domain.gateway, outbox, logger, paymentTimeoutMs: config.ORDER_PAYMENT_TIMEOUT, intervalMs: deps.sweepIntervalMs });
 
   const isStarted = deps.isStarted ?? (() => deps.dataSource.isInitialized);
   const publicApi = orderRoutes(domain, auth);

@@ -2,12 +2,37 @@ import { randomUUID } from 'node:crypto';
 import { eventually, silentLogger } from '@ecommerce/service-kit/testing';
 import { PostgresOrderStore } from '../src/data-access/order.store';
 import { OutboxRepository } from '../src/data-access/outbox.repository';
+import type { ChargeRequest, ChargeResult } from '../src/domain/payments/payment-gateway';
+import { SimulatedPaymentGateway } from '../src/domain/payments/simulated-payment-gateway';
 import { PeriodicSweeper } from '../src/entry-points/workers/payment-timeout-sweeper';
 import { startOrderService, type OrderServiceHarness } from './support/order-service-harness';
 
+/** The simulated processor, whose answer to a charge can be lost after it charged, and which can be unreachable for look-ups. */
+class UnreliableProcessor extends SimulatedPaymentGateway {
+  loseNextAnswer = false;
+  lookupsFail = false;
+  lostCharge?: ChargeResult;
+
+  override async charge(request: ChargeRequest): Promise<ChargeResult> {
+    const result = await super.charge(request);
+    if (!this.loseNextAnswer) return result;
+    this.loseNextAnswer = false;
+    this.lostCharge = result;
+    throw new Error('socket hang up');
+  }
+
+  override async findCharge(idempotencyKey: string): Promise<ChargeResult | null> {
+    if (this.lookupsFail) throw new Error('connect ECONNREFUSED');
+    return super.findCharge(idempotencyKey);
+  }
+}
+
 const TIMEOUT_MS = 1000;
+const processor = new UnreliableProcessor();
 let h: OrderServiceHarness;
-beforeAll(async () => { h = await startOrderService({ name: 'timeout', paymentTimeout: TIMEOUT_MS, sweepIntervalMs: 100, workers: false }); });
+beforeAll(async () => {
+  h = await startOrderService({ name: 'timeout', paymentTimeout: TIMEOUT_MS, sweepIntervalMs: 100, workers: false, paymentGateway: processor });
+});
 afterAll(() => h?.close());
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -52,6 +77,7 @@ describe('orders left unpaid longer than ORDER_PAYMENT_TIMEOUT', () => {
     await sleep(TIMEOUT_MS + 100);
     const sweepers = Array.from({ length: 3 }, () => new PeriodicSweeper({
       store: new PostgresOrderStore(h.dataSource),
+      gateway: processor,
       outbox: new OutboxRepository(h.dataSource),
       logger: silentLogger(),
       paymentTimeoutMs: TIMEOUT_MS,
@@ -67,6 +93,42 @@ describe('orders left unpaid longer than ORDER_PAYMENT_TIMEOUT', () => {
     );
     expect(rows).toHaveLength(10);
     for (const row of rows) expect(row).toMatchObject({ status: 'CANCELLED', entries: 1, events: 1 });
+  });
+
+  it('are PAID instead when the processor took the money but its answer was lost and the customer never tried again', async () => {
+    const { authorization } = h.customer();
+    const order = await h.pendingOrder(authorization);
+    processor.loseNextAnswer = true;
+    expect((await h.pay(authorization, order.id)).status).toBe(503);
+    expect((await h.read(authorization, order.id)).status).toBe('PENDING');
+
+    await sleep(TIMEOUT_MS + 100);
+    expect(await h.service.sweeper.sweepOnce()).toMatchObject({ paid: 1, cancelled: 0, unsettled: 0 });
+    const settled = await h.read(authorization, order.id);
+    expect(settled.status).toBe('PAID');
+    expect(settled.history.map((entry: { status: string }) => entry.status)).toEqual(['PENDING', 'PAID']);
+    const charges = await h.dataSource.query("SELECT status, gateway_reference AS reference, amount::int AS amount FROM payments WHERE order_id = $1 AND kind = 'charge'", [order.id]);
+    expect(charges).toEqual([{ status: 'succeeded', reference: processor.lostCharge?.reference, amount: order.total }]);
+    const [{ events }] = await h.dataSource.query(
+      "SELECT count(*)::int AS events FROM outbox WHERE payload->'data'->>'orderId' = $1 AND routing_key = 'order.paid'",
+      [order.id],
+    );
+    expect(events).toBe(1);
+  });
+
+  it('wait for the next sweep while the processor cannot be asked whether it charged them, then are cancelled', async () => {
+    const { authorization } = h.customer();
+    const order = await h.pendingOrder(authorization);
+    await sleep(TIMEOUT_MS + 100);
+    processor.lookupsFail = true;
+    try {
+      expect(await h.service.sweeper.sweepOnce()).toMatchObject({ cancelled: 0, paid: 0, unsettled: 1 });
+      expect((await h.read(authorization, order.id)).status).toBe('PENDING');
+    } finally {
+      processor.lookupsFail = false;
+    }
+    expect(await h.service.sweeper.sweepOnce()).toMatchObject({ cancelled: 1, unsettled: 0 });
+    expect((await h.read(authorization, order.id)).status).toBe('CANCELLED');
   });
 
   it('the same sweep forgets idempotency keys older than 24 hours and keeps younger ones', async () => {

@@ -3,7 +3,7 @@ import { AppError } from '@ecommerce/service-kit';
 import type { Order, Payment } from '../order';
 import { transition } from '../order-status';
 import type { OrderTx } from '../ports';
-import type { DeclineReason, PaymentGateway } from './payment-gateway';
+import type { ChargeResult, DeclineReason, PaymentGateway } from './payment-gateway';
 
 async function callGateway<T>(call: () => Promise<T>): Promise<T> {
   try {
@@ -18,6 +18,26 @@ async function callGateway<T>(call: () => Promise<T>): Promise<T> {
 }
 
 /**
+ * The idempotency key of the order's next charge, by order and attempt rather than by payment row:
+ * if the transaction rolls back after the gateway charged (commit failed, connection lost), nothing
+ * was recorded, so the retry presents the same key and is not charged twice, and the payment
+ * timeout finds that charge under it (findLostCharge).
+ */
+const nextChargeKey = (order: Order) => `charge-${order.id}-${order.payments.filter((p) => p.kind === 'charge').length + 1}`;
+
+const chargeRecord = (order: Order, result: ChargeResult): Payment => ({
+  id: randomUUID(),
+  kind: 'charge',
+  amount: order.total,
+  currency: order.currency,
+  status: result.status,
+  reference: result.reference,
+  failureReason: result.status === 'declined' ? result.reason : null,
+  refundOf: null,
+  createdAt: new Date(),
+});
+
+/**
  * Charges the total of a locked, payable order and records the charge with the move it causes:
  * PAID on success, PAYMENT_FAILED (with the decline reason) otherwise. The caller commits either way.
  */
@@ -27,33 +47,22 @@ export async function chargeOrder(
   order: Order,
   token: string,
 ): Promise<{ order: Order; declined?: DeclineReason }> {
-  const id = randomUUID();
-  // Keyed by order and attempt, not by this row: if the transaction rolls back after the gateway
-  // charged (commit failed, connection lost), the retry presents the same key and is not charged twice.
-  const attempt = order.payments.filter((p) => p.kind === 'charge').length + 1;
   const result = await callGateway(() =>
-    gateway.charge({
-      amount: order.total,
-      currency: order.currency,
-      token,
-      idempotencyKey: `charge-${order.id}-${attempt}`,
-      description: `order ${order.id}`,
-    }),
+    gateway.charge({ amount: order.total, currency: order.currency, token, idempotencyKey: nextChargeKey(order), description: `order ${order.id}` }),
   );
-  const declined = result.status === 'declined' ? result.reason : undefined;
-  const payment: Payment = {
-    id,
-    kind: 'charge',
-    amount: order.total,
-    currency: order.currency,
-    status: result.status,
-    reference: result.reference,
-    failureReason: declined ?? null,
-    refundOf: null,
-    createdAt: new Date(),
-  };
-  if (declined) return { order: await transition(tx, order, 'PAYMENT_FAILED', declined, payment), declined };
+  const payment = chargeRecord(order, result);
+  if (result.status === 'declined') return { order: await transition(tx, order, 'PAYMENT_FAILED', result.reason, payment), declined: result.reason };
   return { order: await transition(tx, order, 'PAID', null, payment) };
+}
+
+/**
+ * A successful charge the processor made for this unpaid order that was never recorded here: the
+ * payment's transaction rolled back after the gateway charged, and the client did not try again.
+ * Resolves it as a payment to record, or undefined; throws when the processor cannot be reached.
+ */
+export async function findLostCharge(gateway: PaymentGateway, order: Order): Promise<Payment | undefined> {
+  const found = await gateway.findCharge(nextChargeKey(order));
+  return found?.status === 'succeeded' ? chargeRecord(order, found) : undefined;
 }
 
 /**

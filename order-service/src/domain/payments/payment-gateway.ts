@@ -1,6 +1,11 @@
 /** A card processor, as the order domain needs it. Amounts are minor units of `currency`. */
 export interface PaymentGateway {
   charge(request: ChargeRequest): Promise<ChargeResult>;
+  /**
+   * The charge made under this idempotency key, or null when none was: how a charge whose answer
+   * was lost, or whose recording rolled back, is found again. Throws when the processor cannot be reached.
+   */
+  findCharge(idempotencyKey: string): Promise<ChargeResult | null>;
   /** Gives back a successful charge; throws when the processor cannot be reached or refuses. */
   refund(request: RefundRequest): Promise<RefundResult>;
 }

@@ -28,6 +28,10 @@ export class SimulatedPaymentGateway implements PaymentGateway {
     return result;
   }
 
+  async findCharge(idempotencyKey: string): Promise<ChargeResult | null> {
+    return this.charges.get(idempotencyKey) ?? null;
+  }
+
   async refund(request: RefundRequest): Promise<RefundResult> {
     const seen = this.refunds.get(request.idempotencyKey);
     if (seen) return seen;

@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { runWithContext, type Logger } from '@ecommerce/service-kit';
-import { cancelExpiredOrders } from '../../domain/expire-unpaid-orders';
+import { settleExpiredOrders, type ExpiryResult } from '../../domain/expire-unpaid-orders';
+import type { PaymentGateway } from '../../domain/payments/payment-gateway';
 import type { OrderStore } from '../../domain/ports';
 import type { OutboxRepository } from '../../data-access/outbox.repository';
 
 export interface SweeperOptions {
   store: OrderStore;
+  /** Asked, before an unpaid order is cancelled, whether it charged it after all. */
+  gateway: PaymentGateway;
   outbox: OutboxRepository;
   logger: Logger;
   /** ORDER_PAYMENT_TIMEOUT in milliseconds. */
@@ -19,15 +22,15 @@ export interface SweeperOptions {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export interface SweepResult {
-  cancelled: number;
+export interface SweepResult extends ExpiryResult {
   idempotencyKeysExpired: number;
   publishedEventsRemoved: number;
 }
 
 /**
- * Periodic housekeeping: cancels orders unpaid past ORDER_PAYMENT_TIMEOUT (reason PAYMENT_TIMEOUT,
- * through the state machine), forgets idempotency keys older than a day and old published events.
+ * Periodic housekeeping: settles orders unpaid past ORDER_PAYMENT_TIMEOUT through the state machine
+ * (CANCELLED with reason PAYMENT_TIMEOUT, or PAID when the processor had charged one after all),
+ * forgets idempotency keys older than a day and old published events.
  * Safe with several replicas: each order is locked with SKIP LOCKED, and the deletes are idempotent.
  */
 export class PeriodicSweeper {
@@ -53,12 +56,18 @@ export class PeriodicSweeper {
     // The events it writes carry a request id of their own, like a request's would.
     return runWithContext({ requestId: `sweep-${randomUUID()}` }, async () => {
       const now = Date.now();
+      const { logger } = this.options;
+      const expired = await settleExpiredOrders(this.options.store, this.options.gateway, this.options.paymentTimeoutMs, {
+        onLookupFailed: (orderId, err) =>
+          logger.warn({ orderId, err: (err as Error).message }, 'payment processor unreachable: this unpaid order waits for the next sweep'),
+      });
       const result: SweepResult = {
-        cancelled: await cancelExpiredOrders(this.options.store, this.options.paymentTimeoutMs),
+        ...expired,
         idempotencyKeysExpired: await this.options.store.deleteIdempotencyKeysBefore(new Date(now - (this.options.idempotencyRetentionMs ?? DAY_MS))),
         publishedEventsRemoved: await this.options.outbox.deletePublishedBefore(new Date(now - (this.options.publishedEventRetentionMs ?? 7 * DAY_MS))),
       };
-      if (result.cancelled) this.options.logger.info({ cancelled: result.cancelled }, 'unpaid orders cancelled after the payment timeout');
+      if (result.cancelled) logger.info({ cancelled: result.cancelled }, 'unpaid orders cancelled after the payment timeout');
+      if (result.paid) logger.warn({ paid: result.paid }, 'unpaid orders found charged at the payment processor after all: recorded as PAID');
       return result;
     });
   }
