@@ -13,6 +13,9 @@ const INSERT_TOKEN = `
   INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, expires_at)
   VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))`;
 
+/** The first key of the two-key advisory locks on token families ('refr' in ASCII); the second is the family's hash. */
+const FAMILY_LOCK_SPACE = 0x72656672;
+
 /**
  * Rotations and logouts of one sign-in take turns: each takes this transaction-scoped lock on the
  * token's family before it changes anything. Under READ COMMITTED a statement sees only what was
@@ -20,7 +23,7 @@ const INSERT_TOKEN = `
  * commits would revoke the old token but miss the new one, which would then live on.
  */
 const LOCK_FAMILY_OF_TOKEN = `
-  SELECT pg_advisory_xact_lock(${0x72656672}, hashtext(family_id::text)) FROM refresh_tokens WHERE token_hash = $1`;
+  SELECT family_id, pg_advisory_xact_lock(${FAMILY_LOCK_SPACE}, hashtext(family_id::text)) FROM refresh_tokens WHERE token_hash = $1`;
 
 export class RefreshTokenRepository implements RefreshTokenStore {
   constructor(private readonly dataSource: DataSource) {}
@@ -64,12 +67,12 @@ export class RefreshTokenRepository implements RefreshTokenStore {
 
   async revokeFamilyOf(presentedHash: string): Promise<void> {
     await this.dataSource.transaction(async (tx) => {
-      await tx.query(LOCK_FAMILY_OF_TOKEN, [presentedHash]);
-      await tx.query(
-        `UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = 'logout'
-         WHERE family_id IN (SELECT family_id FROM refresh_tokens WHERE token_hash = $1) AND revoked_at IS NULL`,
-        [presentedHash],
-      );
+      // A token's family never changes, so the one read before the lock is the one to revoke.
+      const [token] = (await tx.query(LOCK_FAMILY_OF_TOKEN, [presentedHash])) as { family_id: string }[];
+      if (!token) return;
+      await tx.query(`UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = 'logout' WHERE family_id = $1 AND revoked_at IS NULL`, [
+        token.family_id,
+      ]);
     });
   }
 
