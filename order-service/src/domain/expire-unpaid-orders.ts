@@ -50,9 +50,13 @@ export async function settleExpiredOrders(
           result.unsettled++;
           continue;
         }
-        if (lost) await transition(tx, order, 'PAID', null, lost);
-        else await transition(tx, order, 'CANCELLED', PAYMENT_TIMEOUT);
-        result[lost ? 'paid' : 'cancelled']++;
+        if (lost) {
+          await transition(tx, order, 'PAID', null, lost);
+          result.paid++;
+        } else {
+          await transition(tx, order, 'CANCELLED', PAYMENT_TIMEOUT);
+          result.cancelled++;
+        }
       }
       return result;
     });
