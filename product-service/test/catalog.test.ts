@@ -107,7 +107,7 @@ describe('product catalog: create, read, change and delete', () => {
     expect((await svc.api.get(`/api/products/${product.id}`)).data).toEqual(product);
   });
 
-  it.each(['abc', '123', 'aaaaaaaaaaaa', 'zzzzzzzzzzzzzzzzzzzzzzzz', '000000000000000000000000', '%7B%22%24gt%22%3A%22%22%7D'])(
+  it.each(['abc', '123', 'aaaaaaaaaaaa', 'zzzzzzzzzzzzzzzzzzzzzzzz', '000000000000000000000000', '%7B%22%24gt%22%3A%22%22%7D', 'a%00b'])(
     'reads the malformed or unknown id %s as 404 NOT_FOUND',
     async (id) => {
       for (const response of [

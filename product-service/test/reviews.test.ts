@@ -91,7 +91,7 @@ describe('product reviews and ratings', () => {
   it('answers 404 for reviews of an unknown, malformed or deleted product', async () => {
     const deleted = await svc.createProduct();
     await svc.api.delete(`/api/products/${deleted.id}`, { headers: svc.admin });
-    for (const id of ['000000000000000000000000', 'not-an-id', deleted.id]) {
+    for (const id of ['000000000000000000000000', 'not-an-id', 'a%00b', deleted.id]) {
       const post = await svc.api.post(`/api/products/${id}/reviews`, { rating: 5 }, { headers: svc.customer() });
       expect(post.status).toBe(404);
       expect(post.data.error.code).toBe('NOT_FOUND');

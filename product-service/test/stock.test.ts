@@ -21,7 +21,7 @@ describe('stock commits and releases on the internal port', () => {
     for (const headers of [{}, { 'X-Internal-Token': 'wrong-token-wrong-token' }]) {
       const post = await bare.post(`/internal/product/${product.id}/quantity`, { orderId: randomUUID(), quantity: 1, action: 'commit' }, { headers });
       expect(post.status).toBe(401);
-      expect(post.data.error.code).toBe('UNAUTHENTICATED');
+      expect(post.data.error.code).toBe('INTERNAL_TOKEN_INVALID');
       expect((await bare.get('/internal/products', { params: { ids: product.id }, headers })).status).toBe(401);
     }
     expect(await stockOf(product.id)).toBe(10);
@@ -153,7 +153,7 @@ describe('stock commits and releases on the internal port', () => {
   });
 
   it('answers 404 NOT_FOUND for an unknown or malformed product id', async () => {
-    for (const id of ['000000000000000000000000', 'nope', 'aaaaaaaaaaaa']) {
+    for (const id of ['000000000000000000000000', 'nope', 'aaaaaaaaaaaa', 'a%00b']) {
       const response = await commit(id, randomUUID(), 1);
       expect(response.status).toBe(404);
       expect(response.data.error.code).toBe('NOT_FOUND');

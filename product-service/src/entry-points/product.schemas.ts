@@ -2,8 +2,14 @@ import { z } from 'zod';
 import { schemas } from '@ecommerce/service-kit';
 import { PRODUCT_SORTS, isProductId } from '../domain/product';
 
-/** Any string: a malformed id is a 404 (decided by the domain), never a 400 or a query operator. */
-export const productIdParams = z.object({ id: z.string() });
+/**
+ * A product id in a path: any string, since a malformed id is a 404 (decided by the domain), never a
+ * 400 or a query operator. A malformed one goes on as '' (still malformed): its text is not needed
+ * for that answer, and text no database can take (U+0000) must not turn it into validation's 400.
+ */
+const productIdParam = z.string().transform((id) => (isProductId(id) ? id : ''));
+
+export const productIdParams = z.object({ id: productIdParam });
 
 /** `a,b,c`: at most 100 product ids; a malformed one is a 400 naming its position. */
 export const productIdList = z
@@ -84,7 +90,7 @@ export const reviewSchema = z.object({
 
 export const internalProductsQuery = z.object({ ids: productIdList });
 
-export const stockChangeParams = z.object({ productId: z.string() });
+export const stockChangeParams = z.object({ productId: productIdParam });
 
 export const stockChangeBody = z
   .object({
