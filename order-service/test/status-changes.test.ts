@@ -103,7 +103,7 @@ describe('PATCH /internal/orders/:id/status (services)', () => {
     const none = await axios.patch(url, { status: 'CONFIRMED' }, { validateStatus: () => true });
     const wrong = await axios.patch(url, { status: 'CONFIRMED' }, { validateStatus: () => true, headers: { 'X-Internal-Token': 'guess-guess-guess-guess' } });
     expect([none.status, wrong.status]).toEqual([401, 401]);
-    expect(none.data.error.code).toBe('UNAUTHENTICATED');
+    expect(none.data.error.code).toBe('INTERNAL_TOKEN_INVALID');
   });
 
   it('404 for an unknown order, 400 for a bad body', async () => {

@@ -39,6 +39,14 @@ describe('configuration from the environment', () => {
     expect(error!.message).not.toContain(secret);
   });
 
+  it('refuses a header secret with spaces or a line break, which would fail every call at run time', () => {
+    const tokens = z.object({ INTERNAL_API_TOKEN: env.headerSecret(16) });
+    expect(parseConfig(tokens, { INTERNAL_API_TOKEN: 'a'.repeat(16) })).toEqual({ INTERNAL_API_TOKEN: 'a'.repeat(16) });
+    for (const value of [`${'a'.repeat(16)}\n`, `${'a'.repeat(16)} `, `aaaaaaaa aaaaaaaa`]) {
+      expect(() => parseConfig(tokens, { INTERNAL_API_TOKEN: value })).toThrow(/INTERNAL_API_TOKEN is invalid: must be printable ASCII/);
+    }
+  });
+
   it('ignores variables the schema does not name', () => {
     const config = parseConfig(schema, { DATABASE_URL: 'postgres://db/u', JWT_SECRET: 'x'.repeat(32), EXTRA: '1' });
     expect(config).not.toHaveProperty('EXTRA');

@@ -117,6 +117,13 @@ describe('the Koa app factory', () => {
     expect(res.data.error).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'name', in: 'body' }] });
   });
 
+  it('rejects text holding a lone UTF-16 surrogate with 400 VALIDATION_FAILED, since PostgreSQL jsonb refuses it', async () => {
+    const res = await http.post(`${pub.url}/api/things`, '{"name": "a\\ud800b", "count": 1}', { headers: { 'Content-Type': 'application/json' } });
+    expect(res.status).toBe(400);
+    expect(res.data.error).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'name', in: 'body', message: expect.stringContaining('surrogate') }] });
+    expect((await http.post(`${pub.url}/api/things`, { name: 'a\u{1F600}b', count: 1 })).status).not.toBe(400);
+  });
+
   it('rejects a malformed path parameter with 400', async () => {
     const res = await http.get(`${pub.url}/api/things/not-a-uuid`);
     expect(res.status).toBe(400);
@@ -240,9 +247,17 @@ describe('the Koa app factory', () => {
     expect((await http.get(`${internal.url}/internal/echo`)).status).toBe(401);
     const wrong = await http.get(`${internal.url}/internal/echo`, { headers: { 'X-Internal-Token': 'nope' } });
     expect(wrong.status).toBe(401);
-    expect(wrong.data.error.code).toBe('UNAUTHENTICATED');
+    expect(wrong.data.error.code).toBe('INTERNAL_TOKEN_INVALID');
     const right = await http.get(`${internal.url}/internal/echo`, { headers: { 'X-Internal-Token': INTERNAL_TOKEN } });
     expect(right.status).toBe(200);
+  });
+
+  it('checks the internal token before it reads the body: a caller without it learns nothing else', async () => {
+    const headers = { 'Content-Type': 'application/json' };
+    const malformed = await http.post(`${internal.url}/internal/echo`, '{', { headers });
+    expect([malformed.status, malformed.data.error.code]).toEqual([401, 'INTERNAL_TOKEN_INVALID']);
+    const oversized = await http.post(`${internal.url}/internal/echo`, JSON.stringify({ pad: 'x'.repeat(200_000) }), { headers });
+    expect(oversized.status).toBe(401);
   });
 
   it('guards the internal port whatever the case of the path', async () => {
@@ -340,6 +355,22 @@ describe('a service that is still starting', () => {
       started = true;
       expect((await http.get(`${server.url}/readyz`)).data.checks).toEqual({ started: 'ok', database: 'ok' });
       expect((await http.get(`${server.url}/api/ping`)).data).toEqual({ pong: true });
+    } finally {
+      await server.close(100);
+    }
+  });
+
+  it('answers a caller without the internal token 401 on the internal port, not 503', async () => {
+    const { logger } = captureLogger('kit-test');
+    const router = new Router();
+    router.get('/internal/ping', (ctx) => { ctx.body = { pong: true }; });
+    const apps = createHttpApps({
+      service: 'kit-test', logger, lifecycle: new Lifecycle(logger), isStarted: () => false, internalToken: INTERNAL_TOKEN, internalRoutes: [router],
+    });
+    const server = await startTestServer(apps.internalApp);
+    try {
+      expect((await http.get(`${server.url}/internal/ping`)).status).toBe(401);
+      expect((await http.get(`${server.url}/internal/ping`, { headers: { 'X-Internal-Token': INTERNAL_TOKEN } })).status).toBe(503);
     } finally {
       await server.close(100);
     }

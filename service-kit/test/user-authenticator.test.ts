@@ -1,8 +1,8 @@
 import Koa from 'koa';
 import Router from '@koa/router';
 import axios from 'axios';
-import { Lifecycle, UserAuthenticator, createHttpApps, createServiceClient, requireRole } from '../src';
-import { silentLogger, startTestServer } from '../src/testing';
+import { Lifecycle, UserAuthenticator, createHttpApps, createServiceClient, isTransientHttpError, requireRole } from '../src';
+import { captureLogger, silentLogger, startTestServer } from '../src/testing';
 
 const http = axios.create({ validateStatus: () => true });
 const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -161,6 +161,29 @@ describe('user authentication through user-service', () => {
       expect(customer.data.error.code).toBe('FORBIDDEN');
       const admin = await http.get(`${app.url}/api/admin`, { headers: { Authorization: `Bearer ${token('boss', inSeconds(900))}` } });
       expect(admin.status).toBe(200);
+    } finally {
+      await app.close(100);
+      await server.close(100);
+    }
+  });
+
+  it("answers 503 and logs an error, not the user's 401, when user-service refuses this service's internal token", async () => {
+    const { logger, lines } = captureLogger('auth-test');
+    const verify = new Router();
+    verify.post('/internal/verify', (ctx) => { ctx.body = { userId: 'u6', email: 'u6@example.com', role: 'customer' }; });
+    const userService = createHttpApps({
+      service: 'user-service', logger: silentLogger(), lifecycle: new Lifecycle(silentLogger()), internalToken: 'the-token-user-service-has', internalRoutes: [verify],
+    });
+    const server = await startTestServer(userService.internalApp);
+    const client = createServiceClient({ baseURL: server.url, internalToken: 'an-older-token-this-pod-has' });
+    const auth = new UserAuthenticator({ userService: client, logger, now });
+    const app = await startTestServer(protectedApp(auth));
+    try {
+      const res = await http.get(`${app.url}/api/me`, { headers: { Authorization: `Bearer ${token('u6', inSeconds(900))}` } });
+      expect([res.status, res.data.error.code]).toEqual([503, 'SERVICE_UNAVAILABLE']);
+      expect(lines()).toContainEqual(expect.objectContaining({ level: 'error', msg: expect.stringContaining('INTERNAL_API_TOKEN') }));
+      const refused = await client.post('/internal/verify').catch((err: unknown) => err);
+      expect(isTransientHttpError(refused)).toBe(true);
     } finally {
       await app.close(100);
       await server.close(100);

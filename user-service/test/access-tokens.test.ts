@@ -100,7 +100,7 @@ describe('POST /internal/verify', () => {
   it('answers 401 without the internal token or with a wrong one, even for a valid access token', async () => {
     const missing = await verify(customer.tokens.accessToken, null);
     expect(missing.status).toBe(401);
-    expect(missing.data.error.code).toBe('UNAUTHENTICATED');
+    expect(missing.data.error.code).toBe('INTERNAL_TOKEN_INVALID');
     expect((await verify(customer.tokens.accessToken, 'wrong-internal-token')).status).toBe(401);
   });
 

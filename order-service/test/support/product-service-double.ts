@@ -24,7 +24,7 @@ export async function startProductServiceDouble(internalToken: string) {
       res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
     };
     if (req.method !== 'GET' || url.pathname !== '/internal/products') return send(404, { error: { code: 'NOT_FOUND', message: 'Not found' } });
-    if (req.headers['x-internal-token'] !== internalToken) return send(401, { error: { code: 'UNAUTHENTICATED', message: 'internal token' } });
+    if (req.headers['x-internal-token'] !== internalToken) return send(401, { error: { code: 'INTERNAL_TOKEN_INVALID', message: 'internal token' } });
     requests.push(url.search);
     const ids = (url.searchParams.get('ids') ?? '').split(',').filter(Boolean);
     send(200, { items: ids.flatMap((id) => (catalogue.has(id) ? [catalogue.get(id)] : [])) });

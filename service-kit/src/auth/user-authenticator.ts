@@ -4,7 +4,7 @@ import type { AxiosInstance } from 'axios';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import { AppError, forbidden, unauthenticated } from '../errors/app-error';
-import { httpStatusOf } from '../client/http-client';
+import { httpStatusOf, isInternalTokenRefused } from '../client/http-client';
 
 export type Role = 'customer' | 'admin';
 
@@ -124,8 +124,13 @@ export class UserAuthenticator {
       });
       user = { userId: response.data.userId, email: response.data.email, role: response.data.role };
     } catch (err) {
-      if (httpStatusOf(err) === 401) throw unauthenticated('The access token is invalid or expired');
-      this.options.logger.warn({ err: (err as Error).message }, 'user-service verify failed');
+      if (isInternalTokenRefused(err)) {
+        this.options.logger.error('user-service refused this service\'s INTERNAL_API_TOKEN; the services must share one token');
+      } else if (httpStatusOf(err) === 401) {
+        throw unauthenticated('The access token is invalid or expired');
+      } else {
+        this.options.logger.warn({ err: (err as Error).message }, 'user-service verify failed');
+      }
       throw new AppError(503, 'SERVICE_UNAVAILABLE', 'Authentication is unavailable, try again shortly', { headers: { 'Retry-After': '1' } });
     }
     const expiresAt = expiryMs(token);

@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import axios, { AxiosError, type AxiosInstance } from 'axios';
 import { REQUEST_ID_HEADER, currentRequestId } from '../logging/request-context';
-import { INTERNAL_TOKEN_HEADER } from '../http/middleware/internal-token.middleware';
+import { INTERNAL_TOKEN_HEADER, INTERNAL_TOKEN_INVALID } from '../http/middleware/internal-token.middleware';
 
 export interface ServiceClientOptions {
   /** Base URL of the callee's internal port, e.g. http://user-service:4001. */
@@ -38,13 +38,6 @@ export function createServiceClient(options: ServiceClientOptions): AxiosInstanc
   return client;
 }
 
-/** Worth retrying: no answer at all (refused, reset, timed out) or a 5xx. */
-export function isTransientHttpError(err: unknown): boolean {
-  if (!(err instanceof AxiosError)) return false;
-  if (!err.response) return true;
-  return err.response.status >= 500 || err.response.status === 429;
-}
-
 export const httpStatusOf = (err: unknown): number | undefined =>
   err instanceof AxiosError ? err.response?.status : undefined;
 
@@ -53,3 +46,17 @@ export const errorCodeOf = (err: unknown): string | undefined => {
   const body = err.response?.data as { error?: { code?: unknown } } | undefined;
   return typeof body?.error?.code === 'string' ? body.error.code : undefined;
 };
+
+/**
+ * The callee refused this service's internal token: not the request's fault but the deployment's
+ * (tokens that differ, as while a new one is rolled out), so it is handled like an outage.
+ */
+export const isInternalTokenRefused = (err: unknown): boolean =>
+  httpStatusOf(err) === 401 && errorCodeOf(err) === INTERNAL_TOKEN_INVALID;
+
+/** Worth retrying: no answer at all (refused, reset, timed out), a 5xx, a 429, or a refused internal token. */
+export function isTransientHttpError(err: unknown): boolean {
+  if (!(err instanceof AxiosError)) return false;
+  if (!err.response) return true;
+  return err.response.status >= 500 || err.response.status === 429 || isInternalTokenRefused(err);
+}

@@ -56,6 +56,16 @@ export const env = {
       { message: `must be a ${protocols.join(' or ')} URL` },
     ),
   secret: (minLength: number) => z.string().min(minLength, `must be at least ${minLength} characters`),
+  /**
+   * A secret sent as an HTTP header value: printable ASCII without spaces. Node trims the spaces
+   * around a header value it receives and refuses to send a line break, so either would make every
+   * call fail at run time (a Secret made from a file often ends in a newline).
+   */
+  headerSecret: (minLength: number) =>
+    z
+      .string()
+      .min(minLength, `must be at least ${minLength} characters`)
+      .regex(/^[\x21-\x7e]*$/, 'must be printable ASCII with no spaces or line breaks (it is sent as an HTTP header)'),
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** `90s`, `30m`, `1h`, `500ms`, or a bare number of seconds; parsed to milliseconds. */
   duration: (fallback: string) =>
@@ -78,5 +88,5 @@ export const commonConfig = (ports: { port: number; internalPort: number }) => (
   PORT: env.port(ports.port),
   INTERNAL_PORT: env.port(ports.internalPort),
   LOG_LEVEL: env.logLevel(),
-  INTERNAL_API_TOKEN: env.secret(16),
+  INTERNAL_API_TOKEN: env.headerSecret(16),
 });

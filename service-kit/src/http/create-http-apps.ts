@@ -78,7 +78,8 @@ function jsonBody(limit: string): Middleware {
 
 const routerOf = (m: Mountable): Router => ('router' in m && !(m instanceof Router) ? m.router : (m as Router));
 
-function baseApp(options: HttpAppsOptions, metrics: ServiceMetrics): Koa {
+/** `guard` runs before the body is parsed and the start-up gate answers: a caller it refuses gets its answer and nothing else. */
+function baseApp(options: HttpAppsOptions, metrics: ServiceMetrics, guard?: Middleware): Koa {
   const app = new Koa();
   app.proxy = true; // behind the ingress: trust X-Forwarded-* for protocol and client address
   // Errors are answered by errorHandler; Koa's own default logger would print stacks to stderr.
@@ -87,6 +88,7 @@ function baseApp(options: HttpAppsOptions, metrics: ServiceMetrics): Koa {
     observeRequests(options.logger, metrics, QUIET_PATHS),
     errorHandler(options.logger),
     securityHeaders(),
+    ...(guard ? [guard] : []),
     jsonBody(options.bodyLimit ?? '100kb'),
   ];
   for (const m of chain) app.use(m);
@@ -129,14 +131,11 @@ export function createHttpApps(options: HttpAppsOptions): HttpApps {
   }
   mount(publicApp, publicRouters);
 
-  const internalApp = baseApp(options, metrics);
   const internalRoutes = options.internalRoutes ?? [];
-  if (internalRoutes.length) {
-    if (!options.internalToken) throw new Error('internalToken is required when internal routes are served');
-    // Every request, whatever its path: the router matches paths case-insensitively, so a guard
-    // keyed on the path prefix would let /INTERNAL/... through.
-    internalApp.use(requireInternalToken(options.internalToken));
-    mount(internalApp, internalRoutes.map(routerOf));
-  }
+  if (internalRoutes.length && !options.internalToken) throw new Error('internalToken is required when internal routes are served');
+  // Every request, whatever its path: the router matches paths case-insensitively, so a guard
+  // keyed on the path prefix would let /INTERNAL/... through.
+  const internalApp = baseApp(options, metrics, options.internalToken ? requireInternalToken(options.internalToken) : undefined);
+  if (internalRoutes.length) mount(internalApp, internalRoutes.map(routerOf));
   return { publicApp, internalApp, metrics };
 }

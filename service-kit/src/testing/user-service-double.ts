@@ -17,7 +17,7 @@ export async function startUserServiceDouble(internalToken: string) {
   const router = new Router();
   router.post('/internal/verify', (ctx) => {
     if (!available) { ctx.status = 503; ctx.body = { error: { code: 'SERVICE_UNAVAILABLE', message: 'down' } }; return; }
-    if (ctx.get('X-Internal-Token') !== internalToken) { ctx.status = 401; ctx.body = { error: { code: 'UNAUTHENTICATED', message: 'internal token' } }; return; }
+    if (ctx.get('X-Internal-Token') !== internalToken) { ctx.status = 401; ctx.body = { error: { code: 'INTERNAL_TOKEN_INVALID', message: 'internal token' } }; return; }
     const user = users.get(ctx.get('Authorization').replace(/^Bearer /, ''));
     if (!user) { ctx.status = 401; ctx.body = { error: { code: 'UNAUTHENTICATED', message: 'bad token' } }; return; }
     ctx.body = user;

@@ -8,23 +8,31 @@ function describe(issue: z.core.$ZodIssue): string {
   return issue.message;
 }
 
-/**
- * Where the first string holding U+0000 is (its path, built only when there is one). Neither
- * PostgreSQL text nor MongoDB's regular expressions can take it, so it would otherwise come back
- * from the database as a 500.
- */
-function nulAt(value: unknown): PropertyKey[] | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? [] : undefined;
+/** Why a string cannot be stored, if it cannot. */
+function unstorable(value: string): string | undefined {
+  // Neither PostgreSQL text nor MongoDB's regular expressions can take U+0000, and PostgreSQL's
+  // jsonb refuses a lone UTF-16 surrogate: either would come back from the database as a 500.
+  if (value.includes('\u0000')) return 'must not contain the NUL character (U+0000)';
+  if (!(value as string & { isWellFormed(): boolean }).isWellFormed()) return 'must not contain a lone UTF-16 surrogate';
+  return undefined;
+}
+
+/** The first string that cannot be stored: its path (built only when there is one) and why. */
+function unstorableAt(value: unknown): { path: PropertyKey[]; message: string } | undefined {
+  if (typeof value === 'string') {
+    const message = unstorable(value);
+    return message ? { path: [], message } : undefined;
+  }
   if (typeof value !== 'object' || value === null) return undefined;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const at = nulAt(value[i]);
-      if (at) return [i, ...at];
+      const found = unstorableAt(value[i]);
+      if (found) return { ...found, path: [i, ...found.path] };
     }
   } else if (Object.getPrototypeOf(value) === Object.prototype) {
     for (const key in value) {
-      const at = nulAt((value as Record<string, unknown>)[key]);
-      if (at) return [key, ...at];
+      const found = unstorableAt((value as Record<string, unknown>)[key]);
+      if (found) return { ...found, path: [key, ...found.path] };
     }
   }
   return undefined;
@@ -39,9 +47,9 @@ const fieldOf = (path: readonly PropertyKey[], part: RequestPart) => (path.lengt
 export function validate<S extends z.ZodType>(schema: S, value: unknown, part: RequestPart): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) {
-    const nul = nulAt(result.data);
-    if (!nul) return result.data;
-    throw invalid(part, [{ field: fieldOf(nul, part), in: part, message: 'must not contain the NUL character (U+0000)' }]);
+    const found = unstorableAt(result.data);
+    if (!found) return result.data;
+    throw invalid(part, [{ field: fieldOf(found.path, part), in: part, message: found.message }]);
   }
   throw invalid(
     part,
