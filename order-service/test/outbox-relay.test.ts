@@ -1,4 +1,6 @@
+import { EventEmitter } from 'node:events';
 import amqp from 'amqplib';
+import { BrokerUnavailableError, type RabbitBroker } from '@ecommerce/service-kit';
 import { eventually, testRabbitUrl } from '@ecommerce/service-kit/testing';
 import { OutboxRepository } from '../src/data-access/outbox.repository';
 import { brokerToNowhere, relayFor } from './support/relays';
@@ -136,6 +138,49 @@ describe('an event a consumer must act on, which no queue takes yet', () => {
       await connection.close();
     } finally {
       await broker.close(500);
+    }
+  });
+});
+
+describe('the outbox relay while RabbitMQ is connected but takes no publishes (a resource alarm, confirms that do not come)', () => {
+  let h: OrderServiceHarness;
+  beforeAll(async () => { h = await startOrderService({ name: 'alarm', workers: false }); });
+  afterAll(() => h?.close());
+
+  /** Connected, but every publish fails as RabbitMQ's would: not taken, or not confirmed in time. */
+  class BrokerThatTakesNothing extends EventEmitter {
+    taking = false;
+    publishes = 0;
+    isConnected = () => true;
+    async publish(): Promise<void> {
+      this.publishes++;
+      if (!this.taking) throw new BrokerUnavailableError('publish not confirmed within 5000 ms');
+    }
+  }
+
+  it('backs off instead of publishing the same events again on every poll and every new event, and goes on once RabbitMQ takes them', async () => {
+    const { authorization } = h.customer();
+    const order = await h.pendingOrder(authorization);
+    const broker = new BrokerThatTakesNothing();
+    const { relay } = relayFor(h.dataSource, broker as unknown as RabbitBroker);
+    const newEvents = setInterval(() => relay.wake(), 10);
+    relay.start();
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      // Polling every 20 ms and woken every 10 ms, it would have published ~100 times; backing off
+      // (40, 80, 160 … ms) it tries about six.
+      expect(broker.publishes).toBeGreaterThan(1);
+      expect(broker.publishes).toBeLessThanOrEqual(10);
+      expect(await pending(h)).toBeGreaterThan(0);
+
+      broker.taking = true;
+      broker.emit('unblocked');
+      await eventually(async () => expect(await pending(h)).toBe(0), 1000);
+      const [row] = await h.dataSource.query("SELECT published_at IS NOT NULL AS published FROM outbox WHERE payload->'data'->>'orderId' = $1", [order.id]);
+      expect(row.published).toBe(true);
+    } finally {
+      clearInterval(newEvents);
+      await relay.stop();
     }
   });
 });

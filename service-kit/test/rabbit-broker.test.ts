@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { ConsumeMessage } from 'amqplib';
+import type { EventEmitter } from 'node:events';
+import amqp, { type ConsumeMessage } from 'amqplib';
 import { BrokerUnavailableError, RabbitBroker, UnroutableMessageError } from '../src';
 import { dropRabbitConnection, eventually, silentLogger, testRabbitUrl } from '../src/testing';
 
@@ -84,6 +85,50 @@ describe('RabbitBroker against a real RabbitMQ', () => {
 
     await broker.publish(`ex-${id}`, 'thing.two', Buffer.from('after'));
     await eventually(() => expect(bodies).toEqual(['before', 'after']));
+  });
+
+  it('consumes again after RabbitMQ cancels its consumer, declaring the deleted queue anew', async () => {
+    const id = unique();
+    const broker = make(`test-cancelled-${id}`, `ex-${id}`, `q-${id}`);
+    const bodies: string[] = [];
+    await broker.consume(`q-${id}`, async (msg, delivery) => { bodies.push(msg.content.toString()); delivery.ack(); }, { prefetch: 1 });
+    broker.start();
+    await broker.waitUntilConnected(5000);
+
+    const admin = await amqp.connect(testRabbitUrl());
+    // checkQueue of a queue that is not there yet closes its channel: a new channel per look.
+    const consumersOf = async (queue: string) => {
+      const channel = await admin.createChannel();
+      channel.on('error', () => undefined);
+      try {
+        return (await channel.checkQueue(queue)).consumerCount;
+      } finally {
+        await channel.close().catch(() => undefined);
+      }
+    };
+    try {
+      await (await admin.createChannel()).deleteQueue(`q-${id}`);
+      await eventually(async () => expect(await consumersOf(`q-${id}`)).toBe(1), 10_000);
+    } finally {
+      await admin.close();
+    }
+    await broker.publish(`ex-${id}`, 'thing.after', Buffer.from('after'));
+    await eventually(() => expect(bodies).toEqual(['after']));
+  });
+
+  it('refuses publishes at once while RabbitMQ blocks the connection for a resource alarm, and says when it takes them again', async () => {
+    const id = unique();
+    const broker = make(`test-blocked-${id}`, `ex-${id}`, `q-${id}`);
+    broker.start();
+    await broker.waitUntilConnected(5000);
+    const unblocked = new Promise((resolve) => broker.once('unblocked', resolve));
+    // amqplib's own events for RabbitMQ's connection.blocked and connection.unblocked frames.
+    const connection = (broker as unknown as { connection: EventEmitter }).connection;
+    connection.emit('blocked', 'low on memory');
+    await expect(broker.publish(`ex-${id}`, 'thing.one', Buffer.from('{}'))).rejects.toThrow('RabbitMQ is blocking publishes: low on memory');
+    connection.emit('unblocked');
+    await unblocked;
+    await expect(broker.publish(`ex-${id}`, 'thing.one', Buffer.from('{}'))).resolves.toBeUndefined();
   });
 
   it('lets a handler in flight finish and ack before close returns', async () => {

@@ -12,7 +12,10 @@ export interface OutboxRow {
   nextAttemptAt: Date;
 }
 
-export type PublishOutcome = { id: string; published: true } | { id: string; published: false; error: string; retryAt: Date };
+/** `brokerAway`: RabbitMQ could not take it (not connected, blocking publishes, or no confirm in time). */
+export type PublishOutcome =
+  | { id: string; published: true }
+  | { id: string; published: false; error: string; retryAt: Date; brokerAway: boolean };
 
 export interface OutboxStats {
   pending: number;

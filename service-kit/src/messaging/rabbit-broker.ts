@@ -55,7 +55,8 @@ const sleep = (ms: number, signal: AbortSignal) =>
 /**
  * One RabbitMQ connection that heals itself: exponential backoff with jitter while the broker is
  * away, topology and consumers restored on every reconnect, publishes through a confirm channel.
- * Emits 'connected' and 'disconnected'.
+ * Emits 'connected', 'disconnected', and 'unblocked' when RabbitMQ takes publishes again after a
+ * resource alarm.
  */
 export class RabbitBroker extends EventEmitter {
   private connection?: ChannelModel;
@@ -66,6 +67,8 @@ export class RabbitBroker extends EventEmitter {
   private readonly stop = new AbortController();
   private connecting?: Promise<void>;
   private closed = false;
+  /** Why RabbitMQ is not reading what this connection publishes (a memory or disk alarm), while it is not. */
+  private blockedBy?: string;
 
   constructor(private readonly options: BrokerOptions) {
     super();
@@ -101,6 +104,9 @@ export class RabbitBroker extends EventEmitter {
   async publish(exchange: string, routingKey: string, content: Buffer, options: Options.Publish = {}): Promise<void> {
     const channel = this.publisher;
     if (!channel) throw new BrokerUnavailableError();
+    // A message written now would wait in the socket until the alarm clears and be confirmed only
+    // then: the caller would time out and publish it again, and every copy would arrive at the end.
+    if (this.blockedBy) throw new BrokerUnavailableError(`RabbitMQ is blocking publishes: ${this.blockedBy}`);
     const timeoutMs = this.options.publishTimeoutMs ?? 5000;
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new BrokerUnavailableError(`publish not confirmed within ${timeoutMs} ms`)), timeoutMs);
@@ -173,6 +179,15 @@ export class RabbitBroker extends EventEmitter {
     try {
       connection.on('error', (err) => this.options.logger.warn({ err: err.message }, 'RabbitMQ connection error'));
       connection.on('close', () => this.onConnectionLost(connection));
+      connection.on('blocked', (reason: string) => {
+        this.blockedBy = reason || 'resource alarm';
+        this.options.logger.warn({ reason }, 'RabbitMQ is blocking publishes');
+      });
+      connection.on('unblocked', () => {
+        this.blockedBy = undefined;
+        this.options.logger.info('RabbitMQ takes publishes again');
+        this.emit('unblocked');
+      });
       if (this.options.topology) {
         const setup = await connection.createChannel();
         await this.options.topology(setup);
@@ -214,7 +229,15 @@ export class RabbitBroker extends EventEmitter {
     let open = true;
     channel.on('close', () => { open = false; });
     const { consumerTag } = await channel.consume(consumer.queue, (message) => {
-      if (!message) return; // cancelled by the broker; the reconnect path restores the consumer
+      if (!message) {
+        // RabbitMQ cancelled the consumer (its queue was deleted, or the node holding it went away)
+        // while the connection stays up: reconnecting declares the topology and consumes again.
+        if (!this.closed && this.connection === connection) {
+          this.options.logger.warn({ queue: consumer.queue }, 'RabbitMQ cancelled the consumer; reconnecting');
+          void connection.close().catch(() => undefined);
+        }
+        return;
+      }
       let settled = false;
       const settle = (fn: () => void) => {
         if (settled || !open) return;
@@ -241,6 +264,7 @@ export class RabbitBroker extends EventEmitter {
     if (this.connection !== connection) return;
     this.connection = undefined;
     this.publisher = undefined;
+    this.blockedBy = undefined;
     for (const consumer of this.consumers) { consumer.channel = undefined; consumer.tag = undefined; }
     this.emit('disconnected');
     if (this.closed) return;

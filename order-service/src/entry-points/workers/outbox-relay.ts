@@ -41,13 +41,16 @@ export class OutboxRelay {
   private stopping = false;
   private wakeUp?: () => void;
   private woken = false;
+  /** Waiting out a broker failure: only RabbitMQ coming back (or stop) ends the wait early, not new events. */
+  private backingOff = false;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.exchange = options.exchange ?? ORDER_EVENTS_EXCHANGE;
     this.batchSize = options.batchSize ?? 100;
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.maxIdleMs = options.maxIdleMs ?? 5_000;
-    options.broker.on('connected', () => this.wake());
+    options.broker.on('connected', () => this.resume());
+    options.broker.on('unblocked', () => this.resume());
   }
 
   start(): void {
@@ -55,16 +58,21 @@ export class OutboxRelay {
     this.running ??= this.loop().finally(() => { this.running = undefined; });
   }
 
-  /** Look at the outbox now (a transaction has just committed events). */
+  /** Look at the outbox now (a transaction has just committed events), unless RabbitMQ just failed. */
   wake(): void {
     this.woken = true;
-    this.wakeUp?.();
+    if (!this.backingOff) this.wakeUp?.();
+  }
+
+  private resume(): void {
+    this.backingOff = false;
+    this.wake();
   }
 
   /** Finishes the batch in flight, then stops. */
   async stop(): Promise<void> {
     this.stopping = true;
-    this.wake();
+    this.resume();
     await this.running;
   }
 
@@ -77,22 +85,27 @@ export class OutboxRelay {
     let failures = 0;
     while (!this.stopping) {
       let delay = this.pollIntervalMs;
+      let backingOff = false;
       try {
         if (!this.options.broker.isConnected()) {
           delay = this.maxIdleMs; // the 'connected' event wakes us sooner
         } else {
           const outcomes = await this.publishBatch();
-          const brokerFailed = outcomes.some((o) => !o.published) && !this.options.broker.isConnected();
+          // Counted even while the connection stands (a resource alarm, confirms that do not come):
+          // publishing the same batch again at once would only pile up copies of it.
+          const brokerFailed = outcomes.some((o) => !o.published && o.brokerAway);
           failures = brokerFailed ? failures + 1 : 0;
+          backingOff = brokerFailed;
           if (brokerFailed) delay = this.backoff(failures);
           else if (outcomes.length === this.batchSize) delay = 0;
         }
       } catch (err) {
         failures += 1;
+        backingOff = true;
         delay = this.backoff(failures);
         this.options.logger.warn({ err: (err as Error).message, retryInMs: delay }, 'outbox relay failed; backing off');
       }
-      if (delay > 0) await this.sleep(delay);
+      if (delay > 0) await this.sleep(delay, backingOff);
     }
   }
 
@@ -100,18 +113,23 @@ export class OutboxRelay {
     return Math.min(this.maxIdleMs, this.pollIntervalMs * 2 ** failures);
   }
 
-  /** Waits ms, or less if woken; a wake that came while busy makes the next wait end at once. */
-  private sleep(ms: number): Promise<void> {
-    if (this.woken || this.stopping) {
+  /**
+   * Waits ms, or less if woken; a wake that came while busy makes the next wait end at once. While
+   * backing off only resume() ends it early.
+   */
+  private sleep(ms: number, backingOff: boolean): Promise<void> {
+    if (this.stopping || (this.woken && !backingOff)) {
       this.woken = false;
       return Promise.resolve();
     }
+    this.backingOff = backingOff;
     return new Promise<void>((resolve) => {
       const timer = setTimeout(() => this.wakeUp?.(), ms);
       this.wakeUp = () => {
         clearTimeout(timer);
         this.wakeUp = undefined;
         this.woken = false;
+        this.backingOff = false;
         resolve();
       };
     });
@@ -143,7 +161,7 @@ export class OutboxRelay {
       // While RabbitMQ is away the relay itself backs off; the row stays due so it goes first once it is back.
       const brokerAway = err instanceof BrokerUnavailableError || !this.options.broker.isConnected();
       const retryAt = brokerAway ? new Date() : new Date(Date.now() + this.retryDelay(row.attempts + 1));
-      return { id: row.id, published: false, error: `${err.name}: ${err.message}`, retryAt };
+      return { id: row.id, published: false, error: `${err.name}: ${err.message}`, retryAt, brokerAway };
     });
   }
 
