@@ -77,4 +77,14 @@ describe('the dead-letter queue tool', () => {
     expect(await queued(deadLetterQueueName(DEFAULT_TOPOLOGY))).toBe(0);
     expect((await run('explode')).code).toBe(2);
   });
+
+  it('replays nothing and keeps the message when the work queue is missing, where RabbitMQ would drop it', async () => {
+    const channel = await connection.createConfirmChannel();
+    channel.publish('', deadLetterQueueName(DEFAULT_TOPOLOGY), Buffer.from('{}'), { persistent: true, messageId: 'm-3' });
+    await channel.waitForConfirms();
+    await channel.deleteQueue(DEFAULT_TOPOLOGY.queue);
+    await channel.close();
+    await expect(run('replay', '--all')).rejects.toThrow(`the work queue ${DEFAULT_TOPOLOGY.queue} does not exist`);
+    expect(await queued(deadLetterQueueName(DEFAULT_TOPOLOGY))).toBe(1);
+  });
 });

@@ -63,6 +63,7 @@ export class DeadLetterTool {
 
   /** Re-publishes matching messages to the work queue with a fresh attempt count, then removes them here. */
   async replay(match: (d: DeadLetter) => boolean, limit = 10_000): Promise<string[]> {
+    await this.assertWorkQueue();
     const taken = await this.take(limit);
     const chosen = taken.filter((m) => match(describe(m)));
     for (const message of chosen) {
@@ -78,6 +79,22 @@ export class DeadLetterTool {
     await this.channel.waitForConfirms();
     for (const message of chosen) this.channel.ack(message);
     return chosen.map((m) => m.properties.messageId ?? '(none)');
+  }
+
+  /**
+   * RabbitMQ confirms a message published to a queue that does not exist, and drops it: replaying
+   * into a missing work queue would lose every message it removes here.
+   */
+  private async assertWorkQueue(): Promise<void> {
+    const probe = await this.connection.createChannel();
+    probe.on('error', () => undefined); // checkQueue of a missing queue closes its channel
+    try {
+      await probe.checkQueue(this.topology.queue);
+    } catch {
+      throw new Error(`the work queue ${this.topology.queue} does not exist (the worker declares it when it starts); nothing was replayed`);
+    } finally {
+      await probe.close().catch(() => undefined);
+    }
   }
 
   /** Closing the channel returns every message taken and not acknowledged to the queue. */
