@@ -10,8 +10,10 @@ if ! local_stack_running; then
   # A fresh products database each run: FerretDB (the MongoDB stand-in here) scans collections
   # rather than use their indexes, so data left by earlier runs would slow later ones down.
   export LOCAL_PRODUCTS_DATABASE=products_bench
+  ensure_postgres
+  ensure_mongodb # FerretDB, unless MONGODB_URL names a MongoDB: the drop below needs it up
   node -e 'const { MongoClient } = require("mongodb");
-    MongoClient.connect(process.argv[1]).then(async (c) => { await c.db("products_bench").dropDatabase(); await c.close(); })' \
+    MongoClient.connect(process.argv[1], { serverSelectionTimeoutMS: 5000 }).then(async (c) => { await c.db("products_bench").dropDatabase(); await c.close(); })' \
     "${MONGODB_URL:-mongodb://127.0.0.1:27017}" 2>/dev/null || true
   # Request logs at info would measure the logger; warn keeps errors visible.
   trap 'bash scripts/local-down.sh' EXIT

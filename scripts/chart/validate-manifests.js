@@ -90,6 +90,7 @@ function validate(render, values, budget) {
   sections.push(['resources and images', checks.checkResourcesAndImages(render)]);
   sections.push(['probes', checks.checkProbes(render)]);
   sections.push(['ingress routes', checks.checkIngress(render)]);
+  sections.push(['database connections', checks.checkDatabaseConnections(render)]);
   const env = checkEnvironment(render);
   sections.push(['environment parity', env.problems]);
   sections.push(['checksum annotations', checkChecksumValues(render)]);

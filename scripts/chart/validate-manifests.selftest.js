@@ -18,6 +18,7 @@ const ingressPaths = (r) => r.objects.find((o) => o.kind === 'Ingress').spec.rul
 
 /** [what is broken, how, a text the report must contain] */
 const CASES = [
+  ['more database connections than PostgreSQL takes', (r) => { byComponent(r, 'Deployment', 'order-service').spec.replicas = 4; }, 'may open 147; raise postgresql.maxConnections'],
   ['a writable root filesystem', (r) => { container(r, 'user-service').securityContext.readOnlyRootFilesystem = false; }, 'readOnlyRootFilesystem is not true'],
   ['an init container without a security context', (r) => {
     byComponent(r, 'Deployment', 'product-service').spec.template.spec.initContainers = [{ name: 'wait', image: 'busybox:1.37', resources: { requests: { cpu: '10m', memory: '8Mi' }, limits: { cpu: '10m', memory: '8Mi' } } }];

@@ -212,7 +212,37 @@ function checkBudget(render, budget) {
   return problems;
 }
 
+// Each user-service and order-service pod opens up to this many PostgreSQL connections: a pool of
+// 20 (service-kit/src/data/postgres.ts) and, in order-service, the session that LISTENs for changes.
+const CONNECTIONS_PER_POD = 21;
+const SUPERUSER_RESERVED_CONNECTIONS = 3;
+
+/** The in-cluster PostgreSQL takes as many connections as the most pods of its clients may open. */
+function checkDatabaseConnections(render) {
+  const pg = render.ofKind('StatefulSet').find((s) => s.spec?.template?.metadata?.labels?.['app.kubernetes.io/component'] === 'postgresql');
+  if (!pg) return [];
+  const setting = (pg.spec.template.spec.containers[0].args ?? []).map((a) => /^max_connections=(\d+)$/.exec(a)).find(Boolean);
+  const max = setting ? Number(setting[1]) : 100; // PostgreSQL's default
+  const hpas = render.ofKind('HorizontalPodAutoscaler');
+  const parts = [];
+  let pods = 0;
+  for (const component of ['user-service', 'order-service']) {
+    const w = render.serviceWorkload(component);
+    if (!w) continue;
+    const hpa = hpas.find((h) => h.spec?.scaleTargetRef?.name === w.obj.metadata.name);
+    const most = (hpa ? hpa.spec.maxReplicas : w.replicas) + 1; // one more while a rolling update surges
+    pods += most;
+    parts.push(`${most} ${component}`);
+  }
+  const need = pods * CONNECTIONS_PER_POD;
+  const available = max - SUPERUSER_RESERVED_CONNECTIONS;
+  return need > available
+    ? [`${refOf(pg)}: max_connections ${max} leaves ${available} connections, but ${parts.join(' and ')} pods (a rollout's extra pod included) may open ${need}; raise postgresql.maxConnections`]
+    : [];
+}
+
 module.exports = {
+  checkDatabaseConnections,
   checkMetadata,
   checkPodSecurity,
   checkResourcesAndImages,
