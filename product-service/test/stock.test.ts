@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import axios from 'axios';
 import { ObjectId } from 'mongodb';
+import { collections } from '../src/data-access/collections';
+import { ProductRepository } from '../src/data-access/product.repository';
+import { StockMovementRepository } from '../src/data-access/stock-movement.repository';
+import { Stock } from '../src/domain/stock';
 import { startProductService, type ProductService } from './harness';
 
 describe('stock commits and releases on the internal port', () => {
@@ -279,5 +283,57 @@ describe('stock movements left behind by a process that died', () => {
     expect(released.status).toBe(200);
     expect(released.data.quantity).toBe(10);
     expect(await movements().findOne({ orderId, action: 'commit' })).toMatchObject({ state: 'applied' });
+  });
+});
+
+describe('a stock change whose holder stalled past its lease while another request took it over', () => {
+  const LEASE_MS = 300;
+  let svc: ProductService;
+  beforeAll(async () => {
+    svc = await startProductService();
+  });
+  afterAll(() => svc.close());
+
+  /** The product store of a replica whose updates are held back (a stalled connection) until let go. */
+  class StalledProducts extends ProductRepository {
+    readonly reached: Promise<void>;
+    readonly letGo: () => void;
+    private readonly arrive: () => void;
+    private readonly gate: Promise<void>;
+    constructor(...args: ConstructorParameters<typeof ProductRepository>) {
+      super(...args);
+      let arrive = () => {};
+      let letGo = () => {};
+      this.reached = new Promise((resolve) => { arrive = resolve; });
+      this.gate = new Promise((resolve) => { letGo = resolve; });
+      [this.arrive, this.letGo] = [arrive, letGo];
+    }
+    override async applyMovement(...args: Parameters<ProductRepository['applyMovement']>) {
+      this.arrive();
+      await this.gate;
+      return super.applyMovement(...args);
+    }
+  }
+
+  it.each(['commit', 'release'] as const)('applies a %s once: the late update of the first holder changes nothing', async (action) => {
+    const product = await svc.createProduct({ quantity: 10 });
+    const orderId = randomUUID();
+    const stores = collections(svc.db);
+    const options = { leaseMs: LEASE_MS, pollMs: 10 };
+    const healthy = new Stock(new StockMovementRepository(stores), new ProductRepository(stores), options);
+    if (action === 'release') expect((await healthy.change({ productId: product.id, orderId, action: 'commit', quantity: 3 })).quantity).toBe(7);
+
+    const stalled = new StalledProducts(stores);
+    const first = new Stock(new StockMovementRepository(stores), stalled, options).change({ productId: product.id, orderId, action, quantity: 3 });
+    await stalled.reached;
+    await new Promise((resolve) => setTimeout(resolve, LEASE_MS + 50));
+    const takenOver = await healthy.change({ productId: product.id, orderId, action, quantity: 3 });
+    expect(takenOver).toMatchObject({ result: 'applied', quantity: action === 'commit' ? 7 : 10 });
+
+    stalled.letGo();
+    expect(await first).toMatchObject({ result: 'applied', quantity: action === 'commit' ? 7 : 10 });
+    const doc = await svc.db.collection('products').findOne({ _id: new ObjectId(product.id) });
+    expect(doc?.quantity).toBe(action === 'commit' ? 7 : 10);
+    expect(doc?.stockMarkers).toEqual([]);
   });
 });

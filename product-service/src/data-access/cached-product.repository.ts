@@ -108,8 +108,8 @@ export class CachedProductRepository extends ProductRepository {
     return this.writeProduct(id, () => super.raiseRatingTotals(id, totals), keepNothing);
   }
 
-  protected override applyMovementReturningProduct(productId: string, movementId: string, delta: number): Promise<ProductRecord | null> {
-    return this.writeProduct(productId, () => super.applyMovementReturningProduct(productId, movementId, delta), keepAsWritten);
+  protected override applyMovementReturningProduct(productId: string, movementId: string, delta: number, holder?: number): Promise<ProductRecord | null> {
+    return this.writeProduct(productId, () => super.applyMovementReturningProduct(productId, movementId, delta, holder), keepAsWritten);
   }
 
   // Every write of a product goes through the cache's `write`, even one that keeps nothing: a

@@ -13,6 +13,11 @@ export interface ProductDocument extends NewProduct {
   deletedAt: Date | null;
   /** Ids of stock movements applied to this product but not yet settled (see domain/stock.ts). */
   stockMarkers: ObjectId[];
+  /**
+   * By movement id, the latest takeover of that movement from a holder presumed dead: only that
+   * holder may apply it from then on (see StockStore.fence). Absent on most products.
+   */
+  stockFences?: Record<string, number>;
 }
 
 export interface ReviewDocument {

@@ -165,15 +165,19 @@ export class ProductRepository implements ProductStore, RatingsStore, StockStore
     return { quantity: doc.quantity, deleted: doc.deletedAt !== null, marked };
   }
 
-  async applyMovement(productId: string, movementId: string, delta: number): Promise<number | null> {
-    const record = await this.applyMovementReturningProduct(productId, movementId, delta);
+  async applyMovement(productId: string, movementId: string, delta: number, holder?: number): Promise<number | null> {
+    const record = await this.applyMovementReturningProduct(productId, movementId, delta, holder);
     return record ? record.quantity : null;
   }
 
   /** applyMovement, answering with the whole product as the movement left it (null: nothing moved). */
-  protected async applyMovementReturningProduct(productId: string, movementId: string, delta: number): Promise<ProductRecord | null> {
+  protected async applyMovementReturningProduct(productId: string, movementId: string, delta: number, holder?: number): Promise<ProductRecord | null> {
     const marker = toObjectId(movementId);
-    const filter: Filter<ProductDocument> = { _id: toObjectId(productId), stockMarkers: { $ne: marker } };
+    const filter: Filter<ProductDocument> = {
+      _id: toObjectId(productId),
+      stockMarkers: { $ne: marker },
+      [`stockFences.${marker.toHexString()}`]: holder ?? { $exists: false },
+    };
     // A take needs a live product with enough stock; MongoDB applies filter and update as one atomic step.
     if (delta < 0) Object.assign(filter, { deletedAt: null, quantity: { $gte: -delta } });
     const doc = await this.products.findOneAndUpdate(
@@ -183,6 +187,15 @@ export class ProductRepository implements ProductStore, RatingsStore, StockStore
       { returnDocument: 'after' },
     );
     return doc && toRecord(doc);
+  }
+
+  async fence(productId: string, movementId: string, holder: number): Promise<boolean> {
+    const field = `stockFences.${toObjectId(movementId).toHexString()}`;
+    const { matchedCount } = await this.products.updateOne(
+      { _id: toObjectId(productId), $or: [{ [field]: { $exists: false } }, { [field]: { $lt: holder } }] },
+      { $set: { [field]: holder } },
+    );
+    return matchedCount === 1;
   }
 
   async clearMarker(productId: string, movementId: string): Promise<void> {

@@ -48,10 +48,20 @@ export interface StockStore {
   stockLevel(productId: string, movementId?: string): Promise<StockLevel | null>;
   /**
    * ONE conditional update: adds `delta` to the stock and leaves the movement's marker, only when the
-   * marker is not there yet (and, for a take, only when the product is live and has enough).
+   * marker is not there yet (and, for a take, only when the product is live and has enough), and
+   * only for the movement's current holder: `holder` when it took the movement over (fence), else
+   * the request that recorded it, as long as nobody took the movement over from it.
    * Returns the stock left, or null when nothing changed.
    */
-  applyMovement(productId: string, movementId: string, delta: number): Promise<number | null>;
+  applyMovement(productId: string, movementId: string, delta: number, holder?: number): Promise<number | null>;
+  /**
+   * Shuts every earlier holder of the movement out of applyMovement for good, however late its
+   * update reaches the database: from now on only `holder` can apply it. Written on the product, the
+   * document that update changes, since nothing else is checked in the same atomic step. `holder`
+   * grows with each takeover (the time it took the lease until), so a fence that itself arrives
+   * late never replaces a newer one: false then, and this request is the one shut out.
+   */
+  fence(productId: string, movementId: string, holder: number): Promise<boolean>;
   /** Drops a marker once its movement is settled (the movement's state is the record from then on). */
   clearMarker(productId: string, movementId: string): Promise<void>;
 }
@@ -90,6 +100,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 interface Lease {
   token: string;
   expiresAt: number;
+  /** Set when this request took the movement over: the fence it wrote, which only its apply passes. */
+  holder?: number;
 }
 
 interface Decision {
@@ -106,8 +118,10 @@ interface Decision {
  * one to apply it; repeats wait for its result. Applying is a single conditional update on the product
  * that also leaves the movement's marker, so if the process dies between changing the stock and
  * settling the movement, whoever takes the expired lease over finds the marker and settles it as
- * applied instead of applying it again. A holder renews its lease before applying when it is running
- * short, so it never applies after its lease could have passed to someone else.
+ * applied instead of applying it again. Nothing bounds how late a holder's update can reach the
+ * database (a stalled connection, a failover), so whoever takes a movement over first fences the
+ * product against every earlier holder, and only then looks for the marker: an earlier update that
+ * landed before the fence left its marker, one that lands after it matches nothing.
  */
 export class Stock {
   private readonly leaseMs: number;
@@ -182,6 +196,11 @@ export class Stock {
    */
   private async run(movement: StockMovement, token: string, fresh = false): Promise<StockOutcome> {
     const lease: Lease = { token, expiresAt: movement.leaseExpiresAt };
+    if (!fresh) {
+      // Taken over from a holder presumed dead: shut it out before looking for its marker.
+      lease.holder = movement.leaseExpiresAt;
+      if (!(await this.products.fence(movement.productId, movement.id, lease.holder))) return this.outcomeOf(movement);
+    }
     const decision =
       movement.action === 'commit' ? await this.decideCommit(movement, lease, fresh) : await this.decideRelease(movement, lease);
     if (!decision) return this.outcomeOf(movement);
@@ -196,8 +215,8 @@ export class Stock {
   }
 
   /**
-   * Called right before applying: renews the lease when less than a third of it is left, so a change is
-   * never applied after its lease could have passed to someone else. False when it already has.
+   * Called right before applying: renews the lease when less than a third of it is left, so that a
+   * live holder is not taken over while it applies. False when it already has been.
    */
   private async holdLease(movement: StockMovement, lease: Lease): Promise<boolean> {
     if (lease.expiresAt - Date.now() > this.leaseMs / 3) return true;
@@ -211,7 +230,7 @@ export class Stock {
   /** Applies the movement's change under its lease; undefined when the lease was lost. */
   private async apply(movement: StockMovement, lease: Lease, delta: number): Promise<{ applied: boolean; level: StockLevel | null } | undefined> {
     if (!(await this.holdLease(movement, lease))) return undefined;
-    const left = await this.products.applyMovement(movement.productId, movement.id, delta);
+    const left = await this.products.applyMovement(movement.productId, movement.id, delta, lease.holder);
     if (left !== null) return { applied: true, level: { quantity: left, deleted: false, marked: true } };
     // Nothing changed: either too little stock, or the marker shows an earlier holder applied it.
     const level = await this.products.stockLevel(movement.productId, movement.id);
