@@ -60,25 +60,16 @@ const transitionSql = (payment: string) => `
   )${payment}
   SELECT count(*)::int AS moved FROM moved`;
 const TRANSITION = preparedStatement('order_transition', transitionSql(''));
-// A refund may reference a charge inserted by the same statement: foreign keys are checked at its end.
-const TRANSITION_WITH_PAYMENTS = preparedStatement('order_transition_with_payments', transitionSql(`, payment AS (
+const TRANSITION_WITH_PAYMENT = preparedStatement('order_transition_with_payment', transitionSql(`, payment AS (
     INSERT INTO payments (id, order_id, kind, amount, currency, status, gateway_reference, failure_reason, refund_of, created_at)
-    SELECT p.id, moved.id, p.kind, p.amount, p.currency, p.status, p.reference, p.failure_reason, p.refund_of, p.created_at
-    FROM moved, unnest($10::uuid[], $11::text[], $12::bigint[], $13::text[], $14::text[], $15::text[], $16::text[], $17::uuid[], $18::timestamptz[])
-      AS p(id, kind, amount, currency, status, reference, failure_reason, refund_of, created_at)
+    SELECT $10, id, $11, $12, $13, $14, $15, $16, $17, $18 FROM moved
   )`));
 
-/** The status move, its history entry, its payments (if any) and its event, only if the order is still at `order.version`. */
-async function writeTransition(query: Query, order: Order, entry: HistoryEntry, event: OutboxEvent, payments: readonly Payment[]): Promise<boolean> {
-  const params: unknown[] = [entry.status, entry.at, order.id, order.version, entry.reason, ...outboxValues(event)];
-  if (payments.length) {
-    const column = <K extends keyof Payment>(key: K) => payments.map((p) => p[key]);
-    params.push(
-      column('id'), column('kind'), column('amount'), column('currency'), column('status'),
-      column('reference'), column('failureReason'), column('refundOf'), column('createdAt'),
-    );
-  }
-  const [{ moved }] = (await query(payments.length ? TRANSITION_WITH_PAYMENTS : TRANSITION, params)) as { moved: number }[];
+/** The status move, its history entry, its payment (if any) and its event, only if the order is still at `order.version`. */
+async function writeTransition(query: Query, order: Order, entry: HistoryEntry, event: OutboxEvent, p?: Payment): Promise<boolean> {
+  const params = [entry.status, entry.at, order.id, order.version, entry.reason, ...outboxValues(event)];
+  if (p) params.push(p.id, p.kind, p.amount, p.currency, p.status, p.reference, p.failureReason, p.refundOf, p.createdAt);
+  const [{ moved }] = (await query(p ? TRANSITION_WITH_PAYMENT : TRANSITION, params)) as { moved: number }[];
   return moved === 1;
 }
 
@@ -107,8 +98,8 @@ class PostgresOrderTx implements OrderTx {
     this.written.events.push(event);
   }
 
-  async recordTransition(order: Order, entry: HistoryEntry, event: OutboxEvent, payments: readonly Payment[]): Promise<void> {
-    if (!(await writeTransition(this.query, order, entry, event, payments))) {
+  async recordTransition(order: Order, entry: HistoryEntry, event: OutboxEvent, payment?: Payment): Promise<void> {
+    if (!(await writeTransition(this.query, order, entry, event, payment))) {
       throw new StaleOrderError(`order ${order.id} changed since version ${order.version} was read`);
     }
     this.written.orders.add(order.id);
@@ -180,7 +171,7 @@ export class PostgresOrderStore implements OrderStore {
   }
 
   async recordTransition(order: Order, entry: HistoryEntry, event: OutboxEvent): Promise<boolean> {
-    const moved = await writeTransition(this.query, order, entry, event, []);
+    const moved = await writeTransition(this.query, order, entry, event);
     // Either way the order is not as it was read: what is kept of it must go.
     this.committed(new Set([order.id]));
     if (moved) this.eventsCommitted([event]);

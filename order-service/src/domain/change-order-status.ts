@@ -41,7 +41,7 @@ export async function settlePaidOrder(deps: OrderDeps, orderId: string, status: 
     }
     // A refund calls the gateway, so it keeps the row locked: two at once must not both refund.
     const refund = status === 'REFUNDED' ? await refundCharge(deps.gateway, order) : undefined;
-    return transition(tx, order, status, reason, refund ? [refund] : []);
+    return transition(tx, order, status, reason, refund);
   });
 }
 

@@ -51,7 +51,7 @@ export async function settleExpiredOrders(
           continue;
         }
         if (lost) {
-          await transition(tx, order, 'PAID', null, [lost]);
+          await transition(tx, order, 'PAID', null, lost);
           result.paid++;
         } else {
           await transition(tx, order, 'CANCELLED', PAYMENT_TIMEOUT);

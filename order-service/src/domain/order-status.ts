@@ -45,7 +45,7 @@ export interface PlannedTransition {
 }
 
 /** Works out the move of `order` to `to`, or throws 409 INVALID_STATE; writes nothing. */
-export function planTransition(order: Order, to: OrderStatus, reason: string | null = null, payments: readonly Payment[] = []): PlannedTransition {
+export function planTransition(order: Order, to: OrderStatus, reason: string | null = null, payment?: Payment): PlannedTransition {
   assertTransition(order, to);
   const at = new Date();
   const entry = { status: to, at, reason };
@@ -55,23 +55,17 @@ export function planTransition(order: Order, to: OrderStatus, reason: string | n
     updatedAt: at,
     version: order.version + 1,
     history: [...order.history, entry],
-    payments: payments.length ? [...order.payments, ...payments] : order.payments,
+    payments: payment ? [...order.payments, payment] : order.payments,
   };
   return { moved, entry, event: orderEvent(moved, order.status, reason, at) };
 }
 
 /**
  * Moves a locked order to `to`, or throws 409 INVALID_STATE; returns the order as it now is.
- * `payments`: the charges and refunds this move records (PAID, PAYMENT_FAILED, REFUNDED, CANCELLED).
+ * `payment`: the charge or refund this move records (PAID, PAYMENT_FAILED, REFUNDED, CANCELLED).
  */
-export async function transition(
-  tx: OrderTx,
-  order: Order,
-  to: OrderStatus,
-  reason: string | null = null,
-  payments: readonly Payment[] = [],
-): Promise<Order> {
-  const planned = planTransition(order, to, reason, payments);
-  await tx.recordTransition(order, planned.entry, planned.event, payments);
+export async function transition(tx: OrderTx, order: Order, to: OrderStatus, reason: string | null = null, payment?: Payment): Promise<Order> {
+  const planned = planTransition(order, to, reason, payment);
+  await tx.recordTransition(order, planned.entry, planned.event, payment);
   return planned.moved;
 }

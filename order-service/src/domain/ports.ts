@@ -12,11 +12,11 @@ export interface OrderTx {
   /** The order row, its items, its history so far and its first event, together. */
   insertOrder(order: Order, event: OutboxEvent): Promise<void>;
   /**
-   * Moves the status, appends the history entry, records the payments (the charges and refunds
-   * that came with this move, if any) and writes the event, together; fails if the order changed since
+   * Moves the status, appends the history entry, records the payment (a charge or refund that
+   * came with this move, if any) and writes the event, together; fails if the order changed since
    * `order` was read (version check).
    */
-  recordTransition(order: Order, entry: HistoryEntry, event: OutboxEvent, payments: readonly Payment[]): Promise<void>;
+  recordTransition(order: Order, entry: HistoryEntry, event: OutboxEvent, payment?: Payment): Promise<void>;
   /**
    * Takes the key for this request; resolves undefined when it is ours. When another request holds
    * it, waits until that one commits or rolls back, then resolves its record (or takes the key).

@@ -51,8 +51,8 @@ export async function chargeOrder(
     gateway.charge({ amount: order.total, currency: order.currency, token, idempotencyKey: nextChargeKey(order), description: `order ${order.id}` }),
   );
   const payment = chargeRecord(order, result);
-  if (result.status === 'declined') return { order: await transition(tx, order, 'PAYMENT_FAILED', result.reason, [payment]), declined: result.reason };
-  return { order: await transition(tx, order, 'PAID', null, [payment]) };
+  if (result.status === 'declined') return { order: await transition(tx, order, 'PAYMENT_FAILED', result.reason, payment), declined: result.reason };
+  return { order: await transition(tx, order, 'PAID', null, payment) };
 }
 
 /**
@@ -65,6 +65,11 @@ export async function findLostCharge(gateway: PaymentGateway, order: Order): Pro
   return found?.status === 'succeeded' ? chargeRecord(order, found) : undefined;
 }
 
+/** findLostCharge for a client's request: 503 PAYMENT_GATEWAY_UNAVAILABLE while the processor cannot be asked. */
+export function askForLostCharge(gateway: PaymentGateway, order: Order): Promise<Payment | undefined> {
+  return callGateway(() => findLostCharge(gateway, order));
+}
+
 /**
  * Gives back the order's successful charge; resolves the refund, for the caller to record with the
  * move it causes, or undefined when the charge was refunded already (it is never refunded twice).
@@ -74,9 +79,7 @@ export async function refundCharge(gateway: PaymentGateway, order: Order): Promi
   if (!charge) throw new Error(`order ${order.id} is ${order.status} but has no successful charge to refund`);
   if (order.payments.some((p) => p.kind === 'refund' && p.refundOf === charge.id)) return undefined;
   const result = await callGateway(() =>
-    // Keyed by the processor's reference, which is the same each time a lost charge is found again
-    // (findLostCharge gives it a new id each time): a refund whose recording rolled back is not repeated.
-    gateway.refund({ chargeReference: charge.reference, amount: charge.amount, currency: charge.currency, idempotencyKey: `refund-${charge.reference}` }),
+    gateway.refund({ chargeReference: charge.reference, amount: charge.amount, currency: charge.currency, idempotencyKey: `refund-${charge.id}` }),
   );
   return {
     id: randomUUID(),
@@ -89,22 +92,4 @@ export async function refundCharge(gateway: PaymentGateway, order: Order): Promi
     refundOf: charge.id,
     createdAt: new Date(),
   };
-}
-
-/**
- * The payments cancelling `order` must record with its move to CANCELLED, so that no money is kept
- * for a cancelled order: a CONFIRMED order's refund; for an unpaid one, a charge the processor
- * took for it whose answer was lost (findLostCharge) together with its refund. 503 while the
- * processor cannot be asked, since cancelling blind could keep such a charge for good: the
- * payment timeout never looks at a cancelled order again.
- */
-export async function paymentsOfCancel(gateway: PaymentGateway, order: Order): Promise<Payment[]> {
-  if (order.status === 'CONFIRMED') {
-    const refund = await refundCharge(gateway, order);
-    return refund ? [refund] : [];
-  }
-  const lost = await callGateway(() => findLostCharge(gateway, order));
-  if (!lost) return [];
-  const refund = await refundCharge(gateway, { ...order, payments: [...order.payments, lost] });
-  return refund ? [lost, refund] : [lost];
 }
