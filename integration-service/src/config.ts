@@ -8,7 +8,7 @@ export const configSchema = z.object({
   RABBITMQ_URL: env.url(['amqp', 'amqps']),
   PRODUCT_SERVICE_URL: env.url(['http', 'https']),
   ORDER_SERVICE_URL: env.url(['http', 'https']),
-  INTERNAL_API_TOKEN: env.secret(16),
+  INTERNAL_API_TOKEN: env.headerSecret(16),
 });
 
 export type IntegrationServiceConfig = z.infer<typeof configSchema>;

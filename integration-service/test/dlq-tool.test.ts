@@ -1,6 +1,7 @@
 import amqp, { type ChannelModel } from 'amqplib';
 import { createTestVhost } from '@ecommerce/service-kit/testing';
 import { runDlqCommand } from '../src/cli/dlq';
+import { DeadLetterTool } from '../src/entry-points/messaging/dead-letter-tool';
 import { DEFAULT_TOPOLOGY, deadLetterQueueName, declareTopology } from '../src/entry-points/messaging/order-events.topology';
 
 describe('the dead-letter queue tool', () => {
@@ -85,6 +86,18 @@ describe('the dead-letter queue tool', () => {
     await channel.deleteQueue(DEFAULT_TOPOLOGY.queue);
     await channel.close();
     await expect(run('replay', '--all')).rejects.toThrow(`the work queue ${DEFAULT_TOPOLOGY.queue} does not exist`);
+    expect(await queued(deadLetterQueueName(DEFAULT_TOPOLOGY))).toBe(1);
+  });
+
+  it('keeps a message that RabbitMQ returned because the work queue went away after it was checked', async () => {
+    const tool = await DeadLetterTool.connect(vhost.url, DEFAULT_TOPOLOGY);
+    try {
+      // The check passed a moment before the queue was deleted (it still is, from the test above).
+      (tool as unknown as { assertWorkQueue: () => Promise<void> }).assertWorkQueue = async () => undefined;
+      await expect(tool.replay(() => true)).rejects.toThrow('1 message(s) were not taken by the work queue');
+    } finally {
+      await tool.close();
+    }
     expect(await queued(deadLetterQueueName(DEFAULT_TOPOLOGY))).toBe(1);
   });
 });

@@ -151,9 +151,21 @@ describe('the outbox relay while RabbitMQ is connected but takes no publishes (a
   class BrokerThatTakesNothing extends EventEmitter {
     taking = false;
     publishes = 0;
+    /** Set to hold the next publish until `release` (which then fails it, as it began before RabbitMQ took publishes again). */
+    holdNext = false;
+    held?: Promise<void>;
+    release = () => {};
     isConnected = () => true;
     async publish(): Promise<void> {
       this.publishes++;
+      if (this.holdNext) {
+        this.holdNext = false;
+        await new Promise<void>((resolve) => {
+          this.release = resolve;
+          this.emit('held');
+        });
+        throw new BrokerUnavailableError('publish not confirmed within 5000 ms');
+      }
       if (!this.taking) throw new BrokerUnavailableError('publish not confirmed within 5000 ms');
     }
   }
@@ -180,6 +192,27 @@ describe('the outbox relay while RabbitMQ is connected but takes no publishes (a
       expect(row.published).toBe(true);
     } finally {
       clearInterval(newEvents);
+      await relay.stop();
+    }
+  });
+
+  it('goes on at once when RabbitMQ comes back while a failing batch is still in flight, not after the backoff', async () => {
+    const { authorization } = h.customer();
+    await h.pendingOrder(authorization);
+    const broker = new BrokerThatTakesNothing();
+    const { relay } = relayFor(h.dataSource, broker as unknown as RabbitBroker);
+    relay.start();
+    try {
+      // Failing for a while makes the next backoff long (20 ms doubling per failure: over a second by now).
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const held = new Promise((resolve) => broker.once('held', resolve));
+      broker.holdNext = true;
+      await held;
+      broker.taking = true;
+      broker.emit('unblocked');
+      broker.release();
+      await eventually(async () => expect(await pending(h)).toBe(0), 400);
+    } finally {
       await relay.stop();
     }
   });

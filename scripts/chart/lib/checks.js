@@ -230,7 +230,10 @@ function checkDatabaseConnections(render) {
     const w = render.serviceWorkload(component);
     if (!w) continue;
     const hpa = hpas.find((h) => h.spec?.scaleTargetRef?.name === w.obj.metadata.name);
-    const most = (hpa ? hpa.spec.maxReplicas : w.replicas) + 1; // one more while a rolling update surges
+    const replicas = hpa ? hpa.spec.maxReplicas : w.replicas;
+    // A rolling update adds pods: the Deployment's maxSurge, Kubernetes' 25% (rounded up) unless set.
+    const surge = w.obj.spec?.strategy?.rollingUpdate?.maxSurge ?? '25%';
+    const most = replicas + (String(surge).endsWith('%') ? Math.ceil((replicas * parseInt(surge, 10)) / 100) : Number(surge));
     pods += most;
     parts.push(`${most} ${component}`);
   }

@@ -58,8 +58,9 @@ export const env = {
   secret: (minLength: number) => z.string().min(minLength, `must be at least ${minLength} characters`),
   /**
    * A secret sent as an HTTP header value: printable ASCII without spaces. Node trims the spaces
-   * around a header value it receives and refuses to send a line break, so either would make every
-   * call fail at run time (a Secret made from a file often ends in a newline).
+   * around a header value it receives, and a line break is dropped (axios) or refused (Node) on the
+   * way out, so the token compared would not be the one configured and every call would fail at
+   * run time (a Secret made from a file often ends in a newline).
    */
   headerSecret: (minLength: number) =>
     z

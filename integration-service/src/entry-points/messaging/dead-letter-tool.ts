@@ -1,6 +1,9 @@
-import amqp, { type ChannelModel, type ConfirmChannel, type GetMessage } from 'amqplib';
+import amqp, { type ChannelModel, type ConfirmChannel, type ConsumeMessage, type GetMessage } from 'amqplib';
 import { HEADERS } from './order-events.consumer';
 import { deadLetterQueueName, type WorkerTopology } from './order-events.topology';
+
+/** Which replayed message RabbitMQ returned: its position in the replay. */
+const REPLAY_SEQUENCE = 'x-replay-sequence';
 
 export interface DeadLetter {
   messageId: string;
@@ -61,24 +64,39 @@ export class DeadLetterTool {
     return (await this.list()).find((d) => d.messageId === messageId);
   }
 
-  /** Re-publishes matching messages to the work queue with a fresh attempt count, then removes them here. */
+  /**
+   * Re-publishes matching messages to the work queue with a fresh attempt count, then removes them
+   * here. Each goes out `mandatory`, so one that no queue took comes back and stays here (RabbitMQ
+   * would otherwise confirm it and drop it); the work queue is also checked first, to refuse at once.
+   */
   async replay(match: (d: DeadLetter) => boolean, limit = 10_000): Promise<string[]> {
     await this.assertWorkQueue();
     const taken = await this.take(limit);
     const chosen = taken.filter((m) => match(describe(m)));
-    for (const message of chosen) {
-      const headers = { ...(message.properties.headers ?? {}) } as Record<string, unknown>;
-      for (const key of [HEADERS.reason, HEADERS.error, HEADERS.failedAt, HEADERS.lastError]) delete headers[key];
-      this.channel.publish('', this.topology.queue, message.content, {
-        persistent: true,
-        messageId: message.properties.messageId,
-        contentType: message.properties.contentType ?? 'application/json',
-        headers: { ...headers, [HEADERS.attempt]: 0, 'x-replayed-at': new Date().toISOString() },
+    const returned = new Set<number>();
+    const onReturn = (message: ConsumeMessage) => returned.add(Number(message.properties.headers?.[REPLAY_SEQUENCE]));
+    this.channel.on('return', onReturn);
+    try {
+      chosen.forEach((message, i) => {
+        const headers = { ...(message.properties.headers ?? {}) } as Record<string, unknown>;
+        for (const key of [HEADERS.reason, HEADERS.error, HEADERS.failedAt, HEADERS.lastError]) delete headers[key];
+        this.channel.publish('', this.topology.queue, message.content, {
+          persistent: true,
+          mandatory: true,
+          messageId: message.properties.messageId,
+          contentType: message.properties.contentType ?? 'application/json',
+          headers: { ...headers, [HEADERS.attempt]: 0, 'x-replayed-at': new Date().toISOString(), [REPLAY_SEQUENCE]: i },
+        });
       });
+      // RabbitMQ sends a message's basic.return before its confirm.
+      await this.channel.waitForConfirms();
+    } finally {
+      this.channel.off('return', onReturn);
     }
-    await this.channel.waitForConfirms();
-    for (const message of chosen) this.channel.ack(message);
-    return chosen.map((m) => m.properties.messageId ?? '(none)');
+    const replayed = chosen.filter((_, i) => !returned.has(i));
+    for (const message of replayed) this.channel.ack(message);
+    if (returned.size) throw new Error(`${returned.size} message(s) were not taken by the work queue ${this.topology.queue} and stay in the dead-letter queue`);
+    return replayed.map((m) => m.properties.messageId ?? '(none)');
   }
 
   /**
@@ -90,8 +108,13 @@ export class DeadLetterTool {
     probe.on('error', () => undefined); // checkQueue of a missing queue closes its channel
     try {
       await probe.checkQueue(this.topology.queue);
-    } catch {
-      throw new Error(`the work queue ${this.topology.queue} does not exist (the worker declares it when it starts); nothing was replayed`);
+    } catch (err) {
+      const missing = (err as { code?: number }).code === 404;
+      throw new Error(
+        missing
+          ? `the work queue ${this.topology.queue} does not exist (the worker declares it when it starts); nothing was replayed`
+          : `could not check the work queue ${this.topology.queue}: ${(err as Error).message}; nothing was replayed`,
+      );
     } finally {
       await probe.close().catch(() => undefined);
     }

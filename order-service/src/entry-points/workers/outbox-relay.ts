@@ -43,6 +43,8 @@ export class OutboxRelay {
   private woken = false;
   /** Waiting out a broker failure: only RabbitMQ coming back (or stop) ends the wait early, not new events. */
   private backingOff = false;
+  /** RabbitMQ came back (or stop was asked) since the last wait: the next one, even a backoff, ends at once. */
+  private resumed = false;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.exchange = options.exchange ?? ORDER_EVENTS_EXCHANGE;
@@ -65,6 +67,7 @@ export class OutboxRelay {
   }
 
   private resume(): void {
+    this.resumed = true;
     this.backingOff = false;
     this.wake();
   }
@@ -118,8 +121,9 @@ export class OutboxRelay {
    * backing off only resume() ends it early.
    */
   private sleep(ms: number, backingOff: boolean): Promise<void> {
-    if (this.stopping || (this.woken && !backingOff)) {
+    if (this.stopping || this.resumed || (this.woken && !backingOff)) {
       this.woken = false;
+      this.resumed = false;
       return Promise.resolve();
     }
     this.backingOff = backingOff;
@@ -129,6 +133,7 @@ export class OutboxRelay {
         clearTimeout(timer);
         this.wakeUp = undefined;
         this.woken = false;
+        this.resumed = false;
         this.backingOff = false;
         resolve();
       };
