@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { Lifecycle, RabbitBroker, createLogger, loadConfig, serve } from '@ecommerce/service-kit';
+import { createLogger, exitOnStartFailure, Lifecycle, loadConfig, RabbitBroker, serve } from '@ecommerce/service-kit';
 import { configSchema } from './config';
 import { createIntegrationService } from './app';
 import { DEFAULT_TOPOLOGY, declareTopology } from './entry-points/messaging/order-events.topology';
@@ -26,7 +26,4 @@ async function main(): Promise<void> {
   logger.info('integration-service started');
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`integration-service failed to start: ${(err as Error).stack ?? String(err)}\n`);
-  process.exit(1);
-});
+main().catch(exitOnStartFailure('integration-service'));

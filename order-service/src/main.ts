@@ -1,4 +1,4 @@
-import { Lifecycle, RabbitBroker, createLogger, loadConfig, retryWithBackoff, runMigrationsExclusively, serve } from '@ecommerce/service-kit';
+import { createLogger, exitOnStartFailure, Lifecycle, loadConfig, RabbitBroker, retryWithBackoff, runMigrationsExclusively, serve } from '@ecommerce/service-kit';
 import { hostname } from 'node:os';
 import { configSchema } from './config';
 import { MIGRATION_LOCK_KEY, createDataSource } from './data-access/data-source';
@@ -33,7 +33,4 @@ async function main(): Promise<void> {
   logger.info('order-service started');
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`order-service failed to start: ${(err as Error).stack ?? String(err)}\n`);
-  process.exit(1);
-});
+main().catch(exitOnStartFailure('order-service'));

@@ -1,4 +1,4 @@
-import { Lifecycle, createLogger, loadConfig, retryWithBackoff, serve } from '@ecommerce/service-kit';
+import { createLogger, exitOnStartFailure, Lifecycle, loadConfig, retryWithBackoff, serve } from '@ecommerce/service-kit';
 import { configSchema } from './config';
 import { createMongoClient } from './data-access/mongo-client';
 import { ensureIndexes } from './data-access/collections';
@@ -28,7 +28,4 @@ async function main(): Promise<void> {
   logger.info({ database: databaseName }, 'product-service started');
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`product-service failed to start: ${(err as Error).stack ?? String(err)}\n`);
-  process.exit(1);
-});
+main().catch(exitOnStartFailure('product-service'));

@@ -41,6 +41,18 @@ function buildApps(options: { readiness?: Record<string, () => unknown>; downstr
       ctx.body = { id: params.id };
     },
   });
+  api.route({
+    method: 'patch',
+    path: '/api/things/:id',
+    summary: 'Change a thing',
+    params: z.object({ id: z.uuid() }),
+    query: z.object({ dryRun: z.enum(['true', 'false']).optional() }),
+    body: z.object({ name: z.string().min(1).optional() }),
+    responses: { 200: { description: 'the thing' } },
+    handler: (ctx, { params, body }) => {
+      ctx.body = { id: params.id, ...body };
+    },
+  });
   const plain = new Router();
   plain.get('/api/boom', () => {
     throw new Error('secret database detail at /srv/app.js:12');
@@ -124,6 +136,25 @@ describe('the Koa app factory', () => {
     expect((await http.post(`${pub.url}/api/things`, { name: 'a\u{1F600}b', count: 1 })).status).not.toBe(400);
   });
 
+  it('names the bad fields of every part of a request in one 400, not only of the first part', async () => {
+    const res = await http.patch(`${pub.url}/api/things/not-a-uuid?dryRun=maybe`, { name: '' });
+    expect(res.status).toBe(400);
+    expect(res.data.error.details.map((d: { in: string; field: string }) => `${d.in}:${d.field}`)).toEqual(['params:id', 'query:dryRun', 'body:name']);
+    const one = await http.patch(`${pub.url}/api/things/not-a-uuid`, { name: 'ok' });
+    expect(one.data.error).toMatchObject({ message: 'The request params is invalid', details: [{ field: 'id', in: 'params' }] });
+  });
+
+  it('answers a body that is not JSON with 415, instead of reading it as an empty object', async () => {
+    const id = '6f1c0c52-9d3e-4a59-8a55-0d3c1a4e2b11';
+    for (const type of ['application/x-www-form-urlencoded', 'text/plain', 'application/merge-patch+json']) {
+      const res = await http.patch(`${pub.url}/api/things/${id}`, 'name=new', { headers: { 'Content-Type': type } });
+      expect([res.status, res.data.error.code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
+    }
+    const json = await http.patch(`${pub.url}/api/things/${id}`, '{"name":"new"}', { headers: { 'Content-Type': 'application/json; charset=utf-8' } });
+    expect(json.data).toEqual({ id, name: 'new' });
+    expect((await http.patch(`${pub.url}/api/things/${id}`)).status).toBe(200);
+  });
+
   it('rejects a malformed path parameter with 400', async () => {
     const res = await http.get(`${pub.url}/api/things/not-a-uuid`);
     expect(res.status).toBe(400);
@@ -173,6 +204,8 @@ describe('the Koa app factory', () => {
     expect(given.headers['x-request-id']).toBe('abc-123');
     const made = await http.get(`${pub.url}/healthz`);
     expect(made.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const traceStyle = await http.get(`${pub.url}/healthz`, { headers: { 'X-Request-Id': 'Root=1-5759e988/bd862e3f=' } });
+    expect(traceStyle.headers['x-request-id']).toBe('Root=1-5759e988/bd862e3f=');
     const unsafe = await http.get(`${pub.url}/healthz`, { headers: { 'X-Request-Id': 'bad id\twith "stuff"' } });
     expect(unsafe.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
@@ -228,7 +261,7 @@ describe('the Koa app factory', () => {
   it('counts each request once however often the metrics are scraped', async () => {
     const count = async () => {
       const res = await http.get(`${pub.url}/metrics`);
-      const line = /http_requests_total\{[^}]*route="\/api\/things\/:id"[^}]*status="200"[^}]*\} (\d+)/.exec(res.data);
+      const line = /http_requests_total\{(?=[^}]*method="GET")(?=[^}]*route="\/api\/things\/:id")(?=[^}]*status="200")[^}]*\} (\d+)/.exec(res.data);
       return Number(line?.[1] ?? 0);
     };
     const before = await count();

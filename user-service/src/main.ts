@@ -1,4 +1,4 @@
-import { Lifecycle, createLogger, loadConfig, retryWithBackoff, serve } from '@ecommerce/service-kit';
+import { createLogger, exitOnStartFailure, Lifecycle, loadConfig, retryWithBackoff, serve } from '@ecommerce/service-kit';
 import { configSchema } from './config';
 import { createDataSource } from './data-access/data-source';
 import { createUserServiceApp } from './app';
@@ -36,7 +36,4 @@ async function main(): Promise<void> {
   logger.info('user-service started');
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`user-service failed to start: ${(err as Error).stack ?? String(err)}\n`);
-  process.exit(1);
-});
+main().catch(exitOnStartFailure('user-service'));

@@ -68,7 +68,10 @@ function startedCheck(isStarted: HttpAppsOptions['isStarted']): Record<string, R
 
 const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
 
-/** Parses JSON bodies; requests whose method carries none skip the parser (and the promise it costs) entirely. */
+/**
+ * Parses JSON bodies; requests whose method carries none skip the parser (and the promise it costs)
+ * entirely. A body of another type is left unparsed, and refused by the routes that take one (ApiRouter).
+ */
 function jsonBody(limit: string): Middleware {
   const parse = bodyParser({ enableTypes: ['json'], jsonLimit: limit, encoding: 'utf-8' });
   return function parseJsonBody(ctx, next) {

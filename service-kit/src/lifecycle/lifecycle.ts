@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { createLogger } from '../logging/logger';
 
 /** Listeners stop first (no new work), then workers drain, then connections close. */
 export type ShutdownPhase = 'listeners' | 'workers' | 'connections';
@@ -69,4 +70,16 @@ export class Lifecycle {
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
   }
+}
+
+/**
+ * For `main().catch(...)`: the failure as one JSON log line, like every other line of the service,
+ * then exit code 1. Configuration errors never get here: loadConfig has already stopped the
+ * process with one line naming each bad variable.
+ */
+export function exitOnStartFailure(service: string): (err: unknown) => never {
+  return (err) => {
+    createLogger({ service }).fatal({ err }, `${service} failed to start`);
+    process.exit(1);
+  };
 }

@@ -15,7 +15,9 @@ export const REQUEST_ID_HEADER = 'X-Request-Id';
 
 export const currentRequestId = (): string | undefined => storage.getStore()?.requestId;
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+// Visible ASCII: no spaces, control characters or line breaks, so nothing can be injected into a
+// log line or a header; otherwise a caller's own format (a trace id with / or =) is kept.
+const REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
 /** Keep a caller's id when it is sane (no log injection), else make a fresh one. */
 export const acceptRequestId = (candidate: unknown): string =>
   typeof candidate === 'string' && REQUEST_ID.test(candidate) ? candidate : randomUUID();

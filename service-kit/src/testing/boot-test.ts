@@ -65,6 +65,23 @@ export function describeServiceBoot(name: string, options: BootTestOptions): voi
       for (const variable of options.required) expect(lines[0]).toContain(`${variable} is required`);
     });
 
+    it('exits 1 with the failure as a JSON log line when it cannot start (its port is taken)', async () => {
+      const taken = net.createServer();
+      const port = await freePort();
+      await new Promise<void>((resolve) => taken.listen(port, '0.0.0.0', resolve));
+      try {
+        const env: Record<string, string> = { ...(await options.env()), PORT: String(port), LOG_LEVEL: 'warn' };
+        if (options.internalPort) env.INTERNAL_PORT = String(await freePort());
+        const service = spawnService(options.main, env);
+        const code = await new Promise<number | null>((resolve) => service.child.once('exit', resolve));
+        expect(code).toBe(1);
+        const lines = service.output().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+        expect(lines.at(-1)).toMatchObject({ level: 'fatal', service: name, msg: `${name} failed to start`, err: { code: 'EADDRINUSE' } });
+      } finally {
+        await new Promise((resolve) => taken.close(resolve));
+      }
+    });
+
     it('answers /healthz and /readyz with a valid environment, and exits 0 on SIGTERM', async () => {
       const port = await freePort();
       const env: Record<string, string> = { ...(await options.env()), PORT: String(port), LOG_LEVEL: 'warn' };

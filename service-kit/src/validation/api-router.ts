@@ -2,7 +2,8 @@ import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { validate } from './validate';
+import { AppError } from '../errors/app-error';
+import { validateRequest } from './validate';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type AnyObject = z.ZodObject;
@@ -37,6 +38,9 @@ const errorBody = z.object({
  * A Koa router whose routes are declared with zod schemas. The same schemas validate each
  * request and describe it in the OpenAPI document, so the two can never drift apart.
  */
+/** A request with a body: a non-zero Content-Length, or a chunked one. */
+const hasBody = (ctx: Context): boolean => Boolean(ctx.request.length) || ctx.get('Transfer-Encoding') !== '';
+
 export class ApiRouter {
   readonly router = new Router();
   readonly registry = new OpenAPIRegistry();
@@ -53,12 +57,14 @@ export class ApiRouter {
     // Not async: a validation error throws before the handler runs, and koa-compose turns a throw
     // into a rejection; the handler's own promise is returned as it is (no extra await per request).
     const run: Middleware = (ctx) => {
-      const input = {
-        params: (spec.params ? validate(spec.params, ctx.params, 'params') : undefined) as Out<P>,
-        query: (spec.query ? validate(spec.query, ctx.query, 'query') : undefined) as Out<Q>,
-        body: (spec.body ? validate(spec.body, (ctx.request as { body?: unknown }).body ?? {}, 'body') : undefined) as Out<B>,
-      };
-      return spec.handler(ctx, input);
+      // The body parser reads only JSON and leaves `{}` for anything else: a form or a text sent to a
+      // PATCH of optional fields would otherwise answer 200 having changed nothing.
+      if (spec.body && hasBody(ctx) && !ctx.is('application/json')) throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
+      const input = validateRequest(
+        { params: spec.params, query: spec.query, body: spec.body },
+        { params: ctx.params, query: ctx.query, body: (ctx.request as { body?: unknown }).body ?? {} },
+      );
+      return spec.handler(ctx, input as { params: Out<P>; query: Out<Q>; body: Out<B> });
     };
     this.router[spec.method](spec.path, ...(spec.middleware ?? []), run);
     return this;

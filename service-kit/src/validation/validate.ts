@@ -38,8 +38,8 @@ function unstorableAt(value: unknown): { path: PropertyKey[]; message: string } 
   return undefined;
 }
 
-const invalid = (part: RequestPart, details: ErrorDetail[]) =>
-  new AppError(400, 'VALIDATION_FAILED', `The request ${part} is invalid`, { details });
+const invalid = (part: RequestPart | 'request', details: ErrorDetail[]) =>
+  new AppError(400, 'VALIDATION_FAILED', part === 'request' ? 'The request is invalid' : `The request ${part} is invalid`, { details });
 
 const fieldOf = (path: readonly PropertyKey[], part: RequestPart) => (path.length ? path.map(String).join('.') : part);
 
@@ -55,6 +55,31 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown, part: R
     part,
     result.error.issues.map((issue) => ({ field: fieldOf(issue.path, part), in: part, message: describe(issue) })),
   );
+}
+
+/**
+ * Validates every part of a request that has a schema; one 400 VALIDATION_FAILED names the bad
+ * fields of all of them, so a client learns everything wrong with its request in one answer.
+ */
+export function validateRequest(
+  schemas: Partial<Record<RequestPart, z.ZodType | undefined>>,
+  values: Record<RequestPart, unknown>,
+): Record<RequestPart, unknown> {
+  const parsed: Record<RequestPart, unknown> = { params: undefined, query: undefined, body: undefined };
+  const failures: AppError[] = [];
+  for (const part of ['params', 'query', 'body'] as const) {
+    const schema = schemas[part];
+    if (!schema) continue;
+    try {
+      parsed[part] = validate(schema, values[part], part);
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      failures.push(err);
+    }
+  }
+  if (failures.length === 1) throw failures[0];
+  if (failures.length) throw invalid('request', failures.flatMap((f) => f.details ?? []));
+  return parsed;
 }
 
 /** Reusable pieces of request schemas. */
