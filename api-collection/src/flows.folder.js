@@ -57,6 +57,7 @@ module.exports = folder('Flows', 'Whole journeys through all four services, each
     waitFor('Bea\'s order is CONFIRMED', 'buyer', 'tentOrderA', 'CONFIRMED'),
     pay('Rita pays second', 'rival', 'tentOrderB'),
     waitFor('Rita\'s order is REFUNDED (OUT_OF_STOCK)', 'rival', 'tentOrderB', 'REFUNDED', 'OUT_OF_STOCK'),
+    request('Rita got her money back', 'GET', `${O}/{{tentOrderB}}`, { auth: 'rival', tests: [status(200), expectBody('the charge is refunded, with the gateway\'s reference', "const charge = b.payments.find((p) => p.kind === 'charge' && p.status === 'succeeded'); const refund = b.payments.find((p) => p.kind === 'refund'); pm.expect(refund).to.include({ status: 'succeeded', amount: charge.amount, currency: charge.currency }); pm.expect(refund.reference).to.match(/^re_/);")] }),
     stockIs('No tent is left, none oversold', 'tentId', 0),
   ]),
   folder('Cancelling a confirmed order gives the stock back', 'CONFIRMED → CANCELLED refunds and releases.', [
@@ -67,7 +68,7 @@ module.exports = folder('Flows', 'Whole journeys through all four services, each
     stockIs('Two bags are taken', 'bagId', 3),
     request('Bea cancels', 'POST', `${O}/{{bagOrderId}}/cancel`, {
       auth: 'buyer',
-      tests: [status(200), expectBody('cancelled', "pm.expect(b.status).to.eql('CANCELLED');")],
+      tests: [status(200), expectBody('cancelled', "pm.expect(b.status).to.eql('CANCELLED');"), expectBody('the charge is refunded, with the gateway\'s reference', "const charge = b.payments.find((p) => p.kind === 'charge' && p.status === 'succeeded'); const refund = b.payments.find((p) => p.kind === 'refund'); pm.expect(refund).to.include({ status: 'succeeded', amount: charge.amount, currency: charge.currency }); pm.expect(refund.reference).to.match(/^re_/);")],
     }),
     stockIs('Both bags are back', 'bagId', 5, true),
   ]),
@@ -76,6 +77,9 @@ module.exports = folder('Flows', 'Whole journeys through all four services, each
     order('Bea orders poles', 'buyer', 'polesId', 1, 'polesOrderId'),
     pay('Bea pays', 'buyer', 'polesOrderId'),
     waitFor('Wait until CONFIRMED', 'buyer', 'polesOrderId', 'CONFIRMED'),
+    request('A confirmed order cannot skip to DELIVERED', 'PATCH', `${O}/{{polesOrderId}}/status`, {
+      auth: 'admin', body: { status: 'DELIVERED' }, tests: [status(409), errorCode('INVALID_STATE')],
+    }),
     request('Admin ships it', 'PATCH', `${O}/{{polesOrderId}}/status`, {
       auth: 'admin', body: { status: 'SHIPPED' }, tests: [status(200), expectBody('shipped', "pm.expect(b.status).to.eql('SHIPPED');")],
     }),
@@ -83,6 +87,7 @@ module.exports = folder('Flows', 'Whole journeys through all four services, each
     request('Admin marks it delivered', 'PATCH', `${O}/{{polesOrderId}}/status`, {
       auth: 'admin', body: { status: 'DELIVERED' }, tests: [status(200), expectBody('delivered', "pm.expect(b.status).to.eql('DELIVERED');")],
     }),
+    request('A delivered order cannot be cancelled', 'POST', `${O}/{{polesOrderId}}/cancel`, { auth: 'buyer', tests: [status(409), errorCode('INVALID_STATE')] }),
     request('The history tells the whole story', 'GET', `${O}/{{polesOrderId}}`, {
       auth: 'buyer',
       tests: [status(200), expectBody('every step', "pm.expect(b.history.map((h) => h.status)).to.eql(['PENDING','PAID','CONFIRMED','SHIPPED','DELIVERED']);")],

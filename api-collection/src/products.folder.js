@@ -1,5 +1,5 @@
 'use strict';
-const { request, folder, status, errorCode, set, expectBody, shapeOfProduct, shapeOfPage, P, newProduct } = require('./blocks');
+const { request, folder, status, errorCode, set, expectBody, pollUntil, shapeOfProduct, shapeOfPage, P, newProduct } = require('./blocks');
 
 module.exports = folder('Products', 'Catalog, search, categories and reviews (product-service).', [
   request('Admin creates a product', 'POST', P, {
@@ -8,7 +8,7 @@ module.exports = folder('Products', 'Catalog, search, categories and reviews (pr
     tests: [
       status(201),
       shapeOfProduct,
-      expectBody('as given, server fields its own', "pm.expect(b.price).to.eql(8999); pm.expect(b.quantity).to.eql(25); pm.expect(b.ratingCount).to.eql(0); pm.expect(b.id).to.match(/^[a-f0-9]{24}$/);"),
+      expectBody('as given, server fields its own', "pm.expect(b.price).to.eql(8999); pm.expect(b.quantity).to.eql(25); pm.expect(b.ratingCount).to.eql(0); pm.expect(b.ratingAverage).to.eql(0); pm.expect(b.id).to.match(/^[a-f0-9]{24}$/);"),
       set('productId', 'pm.response.json().id'),
     ],
   }),
@@ -67,4 +67,10 @@ module.exports = folder('Products', 'Catalog, search, categories and reviews (pr
   }),
   request('Admin deletes the second product', 'DELETE', `${P}/{{productId2}}`, { auth: 'admin', tests: [status(204)] }),
   request('A deleted product is gone', 'GET', `${P}/{{productId2}}`, { tests: [status(404), errorCode('NOT_FOUND')] }),
+  request('A deleted product leaves the listings', 'GET', `${P}?category=collection-{{runId}}&limit=100`, {
+    tests: pollUntil(
+      'the category lists the first product and not the deleted one',
+      "(b) => b.items.some((p) => p.id === pm.collectionVariables.get('productId')) && !b.items.some((p) => p.id === pm.collectionVariables.get('productId2'))",
+    ),
+  }),
 ]);

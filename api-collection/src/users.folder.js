@@ -1,5 +1,5 @@
 'use strict';
-const { request, folder, status, set, expectBody, shapeOfUser, shapeOfPage, loginAdmin, registerAndLogin, U } = require('./blocks');
+const { request, folder, status, errorCode, set, expectBody, shapeOfUser, shapeOfPage, shapeOfError, loginAdmin, registerAndLogin, U } = require('./blocks');
 
 module.exports = folder('Users', 'Accounts, sessions and roles (user-service).', [
   ...registerAndLogin('customer', 'Casey Customer'),
@@ -22,9 +22,22 @@ module.exports = folder('Users', 'Accounts, sessions and roles (user-service).',
     tests: [
       status(200),
       expectBody('a new pair', "pm.expect(b.refreshToken).to.not.eql(pm.collectionVariables.get('customerRefresh')); pm.expect(b.tokenType).to.eql('Bearer');"),
+      set('customerOldRefresh', "pm.collectionVariables.get('customerRefresh')"),
       set('customerToken', 'pm.response.json().accessToken'),
       set('customerRefresh', 'pm.response.json().refreshToken'),
     ],
+  }),
+  request('The rotated-out refresh token is dead, and reusing it revokes its family', 'POST', `${U}/token/refresh`, {
+    body: { refreshToken: '{{customerOldRefresh}}' },
+    tests: [status(401), errorCode('UNAUTHENTICATED'), shapeOfError],
+  }),
+  request("The family's newest refresh token is refused too", 'POST', `${U}/token/refresh`, {
+    body: { refreshToken: '{{customerRefresh}}' },
+    tests: [status(401), errorCode('UNAUTHENTICATED')],
+  }),
+  request('Log in after the revocation', 'POST', `${U}/login`, {
+    body: { email: 'customer-{{runId}}@example.com', password: 'correct-horse-battery' },
+    tests: [status(200), set('customerToken', 'pm.response.json().accessToken'), set('customerRefresh', 'pm.response.json().refreshToken')],
   }),
   request('Log out', 'POST', `${U}/logout`, {
     body: { refreshToken: '{{customerRefresh}}' },
@@ -32,7 +45,7 @@ module.exports = folder('Users', 'Accounts, sessions and roles (user-service).',
   }),
   request('A logged-out refresh token is refused', 'POST', `${U}/token/refresh`, {
     body: { refreshToken: '{{customerRefresh}}' },
-    tests: [status(401)],
+    tests: [status(401), errorCode('UNAUTHENTICATED'), shapeOfError],
   }),
   request('Log in again', 'POST', `${U}/login`, {
     body: { email: 'customer-{{runId}}@example.com', password: 'correct-horse-battery' },
