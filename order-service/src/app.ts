@@ -65,6 +65,8 @@ export function createOrderServiceApp(deps: OrderServiceDeps): OrderServiceApp {
     store,
     catalog: new ProductCatalogClient(client(config.PRODUCT_SERVICE_URL), logger),
     gateway: deps.paymentGateway ?? new SimulatedPaymentGateway(),
+    onRefundDeferred: (orderId, err) =>
+      logger.warn({ orderId, err: (err as Error).message }, 'refund owed could not be made now; the sweeper tries again'),
   };
 
   const relay = new OutboxRelay({ outbox, broker: deps.broker, logger, metrics: orderMetrics, ...deps.relay });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eventually, silentLogger } from '@ecommerce/service-kit/testing';
 import { PostgresOrderStore } from '../src/data-access/order.store';
 import { OutboxRepository } from '../src/data-access/outbox.repository';
-import type { ChargeRequest, ChargeResult } from '../src/domain/payments/payment-gateway';
+import type { ChargeRequest, ChargeResult, RefundRequest, RefundResult } from '../src/domain/payments/payment-gateway';
 import { SimulatedPaymentGateway } from '../src/domain/payments/simulated-payment-gateway';
 import { PeriodicSweeper } from '../src/entry-points/workers/payment-timeout-sweeper';
 import { startOrderService, type OrderServiceHarness } from './support/order-service-harness';
@@ -24,6 +24,20 @@ class UnreliableProcessor extends SimulatedPaymentGateway {
   override async findCharge(idempotencyKey: string): Promise<ChargeResult | null> {
     if (this.lookupsFail) throw new Error('connect ECONNREFUSED');
     return super.findCharge(idempotencyKey);
+  }
+
+  refundsFail = false;
+  loseNextRefundAnswer = false;
+  /** The refunds the processor really made: one per idempotency key. */
+  readonly refundKeys = new Set<string>();
+
+  override async refund(request: RefundRequest): Promise<RefundResult> {
+    if (this.refundsFail) throw new Error('connect ECONNREFUSED');
+    const result = await super.refund(request);
+    this.refundKeys.add(request.idempotencyKey);
+    if (!this.loseNextRefundAnswer) return result;
+    this.loseNextRefundAnswer = false;
+    throw new Error('socket hang up');
   }
 }
 
@@ -173,5 +187,56 @@ describe('POST /api/orders/:id/cancel of an unpaid order', () => {
       processor.lookupsFail = false;
     }
     expect((await h.cancel(authorization, order.id)).data).toMatchObject({ status: 'CANCELLED', payments: [] });
+  });
+});
+
+describe('refunds owed: a cancel or REFUNDED move commits first, its refund follows', () => {
+  const refundsOf = (order: { payments: { kind: string }[] }) => order.payments.filter((p) => p.kind === 'refund');
+
+  it('cancels a CONFIRMED order at once while the processor cannot refund, and the next sweep refunds it once', async () => {
+    const { authorization, order } = await h.orderIn('CONFIRMED');
+    processor.refundsFail = true;
+    try {
+      const res = await h.cancel(authorization, order.id);
+      expect(res.status).toBe(200);
+      expect(res.data.status).toBe('CANCELLED');
+      expect(refundsOf(res.data)).toEqual([]);
+      expect((await h.service.sweeper.sweepOnce()).refundsWaiting).toBeGreaterThanOrEqual(1);
+    } finally {
+      processor.refundsFail = false;
+    }
+    expect((await h.service.sweeper.sweepOnce()).refundsGiven).toBeGreaterThanOrEqual(1);
+    const refunded = await h.read(authorization, order.id);
+    expect(refundsOf(refunded)).toEqual([expect.objectContaining({ status: 'succeeded', amount: order.total, reference: expect.stringMatching(/^re_/) })]);
+    expect((await h.service.sweeper.sweepOnce()).refundsGiven).toBe(0);
+    const events = await h.dataSource.query("SELECT routing_key FROM outbox WHERE payload->'data'->>'orderId' = $1 ORDER BY created_at", [order.id]);
+    expect(events.map((e: { routing_key: string }) => e.routing_key)).toEqual(['order.created', 'order.paid', 'order.confirmed', 'order.cancelled']);
+  });
+
+  it('records a refund whose answer was lost when the sweep asks again, without refunding twice', async () => {
+    const { authorization, order } = await h.orderIn('CONFIRMED');
+    processor.loseNextRefundAnswer = true;
+    const res = await h.cancel(authorization, order.id);
+    expect([res.status, res.data.status, refundsOf(res.data).length]).toEqual([200, 'CANCELLED', 0]);
+    const keysBefore = processor.refundKeys.size;
+    await h.service.sweeper.sweepOnce();
+    expect(refundsOf(await h.read(authorization, order.id))).toHaveLength(1);
+    expect(processor.refundKeys.size).toBe(keysBefore);
+  });
+
+  it('moves a PAID order short of stock to REFUNDED at once while the processor cannot refund, and the sweep refunds it', async () => {
+    const { authorization } = h.customer();
+    const order = await h.pendingOrder(authorization);
+    expect((await h.pay(authorization, order.id)).status).toBe(200);
+    processor.refundsFail = true;
+    try {
+      const res = await h.setInternalStatus(order.id, 'REFUNDED', 'OUT_OF_STOCK');
+      expect([res.status, res.data.status, refundsOf(res.data).length]).toEqual([200, 'REFUNDED', 0]);
+    } finally {
+      processor.refundsFail = false;
+    }
+    const repeat = await h.setInternalStatus(order.id, 'REFUNDED', 'OUT_OF_STOCK');
+    expect([repeat.status, refundsOf(repeat.data).length]).toEqual([200, 1]);
+    expect((await h.service.sweeper.sweepOnce()).refundsGiven).toBe(0);
   });
 });

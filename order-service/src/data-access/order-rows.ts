@@ -12,6 +12,7 @@ export interface OrderRow {
   created_at: Date;
   updated_at: Date;
   version: number;
+  refund_due: boolean;
 }
 interface ItemRow { order_id: string; product_id: string; name: string; unit_price: string; quantity: number; line_total: string }
 interface HistoryRow { order_id: string; status: OrderStatus; at: Date; reason: string | null }
@@ -154,5 +155,6 @@ function assemble(rows: OrderRow[], tagged: Tagged[]): Order[] {
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     version: r.version,
+    refundDue: r.refund_due,
   }));
 }

@@ -118,6 +118,33 @@ class PostgresOrderTx implements OrderTx {
     return readIdempotencyRecord(this.query, userId, key);
   }
 
+  async markRefundDue(orderId: string): Promise<void> {
+    await this.query('UPDATE orders SET refund_due = true WHERE id = $1', [orderId]);
+    this.written.orders.add(orderId);
+  }
+
+  async lockRefundsDue(limit: number): Promise<Order[]> {
+    const rows = (await this.query(
+      'SELECT * FROM orders WHERE refund_due ORDER BY updated_at LIMIT $1 FOR UPDATE SKIP LOCKED',
+      [limit],
+    )) as OrderRow[];
+    return hydrateOrders(this.query, rows);
+  }
+
+  async recordRefund(order: Order, refund: Payment | undefined): Promise<void> {
+    // The version moves, so a request that waited for this row's lock reads the order again
+    // (lockAndLoadOrder) and sees the refund instead of making it a second time.
+    await this.query(
+      `WITH cleared AS (
+         UPDATE orders SET refund_due = false, version = version + 1, updated_at = clock_timestamp() WHERE id = $1 RETURNING id
+       )
+       INSERT INTO payments (id, order_id, kind, amount, currency, status, gateway_reference, failure_reason, refund_of, created_at)
+       SELECT $2, id, 'refund', $3, $4, $5, $6, NULL, $7, $8 FROM cleared WHERE $2::uuid IS NOT NULL`,
+      [order.id, refund?.id ?? null, refund?.amount ?? null, refund?.currency ?? null, refund?.status ?? null, refund?.reference ?? null, refund?.refundOf ?? null, refund?.createdAt ?? null],
+    );
+    this.written.orders.add(order.id);
+  }
+
   async completeIdempotencyKey(userId: string, key: string, orderId: string, response: unknown): Promise<void> {
     await this.query('UPDATE idempotency_keys SET order_id = $3, response = $4 WHERE user_id = $1 AND key = $2', [
       userId,

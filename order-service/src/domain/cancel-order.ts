@@ -1,12 +1,14 @@
 import { visibleOrder, type Actor, type Order } from './order';
 import { assertTransition, invalidState, transition } from './order-status';
-import { askForLostCharge, refundCharge } from './payments/order-payments';
+import { askForLostCharge } from './payments/order-payments';
+import { refundNow } from './payments/refunds-due';
 import type { OrderDeps } from './ports';
 
 /**
- * Cancels an unpaid or CONFIRMED order (owner or admin). A CONFIRMED order is refunded first; its
- * order.cancelled event carries previousStatus CONFIRMED, which tells integration-service to
- * give the stock back. PAID is refused: stock is being committed for it right now.
+ * Cancels an unpaid or CONFIRMED order (owner or admin). A CONFIRMED order becomes CANCELLED owed a
+ * refund, which is made right after (refunds-due.ts); its order.cancelled event carries
+ * previousStatus CONFIRMED, which tells integration-service to give the stock back. PAID is
+ * refused: stock is being committed for it right now.
  *
  * An unpaid order may have been charged by an attempt whose answer was lost (findLostCharge), so
  * the processor is asked first, as the payment timeout does; cancelling blind would keep that money
@@ -20,7 +22,11 @@ export async function cancelOrder(deps: OrderDeps, actor: Actor, orderId: string
     const order = visibleOrder(await tx.lockOrder(orderId), actor);
     assertTransition(order, 'CANCELLED');
     const reason = order.userId === actor.userId ? 'CANCELLED_BY_CUSTOMER' : 'CANCELLED_BY_ADMIN';
-    if (order.status === 'CONFIRMED') return { order: await transition(tx, order, 'CANCELLED', reason, await refundCharge(deps.gateway, order)) };
+    if (order.status === 'CONFIRMED') {
+      const cancelled = await transition(tx, order, 'CANCELLED', reason);
+      await tx.markRefundDue(order.id);
+      return { order: { ...cancelled, refundDue: true } };
+    }
     const lost = await askForLostCharge(deps.gateway, order);
     if (lost) return { order: await transition(tx, order, 'PAID', null, lost), paidAfterAll: true };
     return { order: await transition(tx, order, 'CANCELLED', reason) };
@@ -32,5 +38,5 @@ export async function cancelOrder(deps: OrderDeps, actor: Actor, orderId: string
       'The order turned out to be paid (a payment whose answer was lost went through) and is being confirmed; cancel it once it is CONFIRMED to be refunded',
     );
   }
-  return outcome.order;
+  return outcome.order.refundDue ? refundNow(deps, outcome.order) : outcome.order;
 }

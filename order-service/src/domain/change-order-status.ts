@@ -1,7 +1,7 @@
 import { notFound } from '@ecommerce/service-kit';
 import type { Order, OrderStatus } from './order';
 import { canTransition, invalidState, planTransition, transition } from './order-status';
-import { refundCharge } from './payments/order-payments';
+import { refundNow } from './payments/refunds-due';
 import type { OrderDeps, OrderStore } from './ports';
 
 /** Fulfilment by an admin: SHIPPED from CONFIRMED, DELIVERED from SHIPPED; any other move 409. */
@@ -31,7 +31,7 @@ export async function settlePaidOrder(deps: OrderDeps, orderId: string, status: 
     const confirmed = await moveWithoutLock(deps.store, orderId, status, reason);
     if (confirmed) return confirmed;
   }
-  return deps.store.transaction(async (tx) => {
+  const settled = await deps.store.transaction(async (tx) => {
     const order = await tx.lockOrder(orderId);
     if (!order) throw notFound('Order not found');
     const settling = status === 'CONFIRMED' || status === 'REFUNDED';
@@ -39,13 +39,17 @@ export async function settlePaidOrder(deps: OrderDeps, orderId: string, status: 
     if (!settling || order.status !== 'PAID') {
       throw invalidState(order, status, `Only a PAID order can become CONFIRMED or REFUNDED; this one is ${order.status}`);
     }
-    // A refund calls the gateway, so it keeps the row locked: two at once must not both refund.
-    const refund = status === 'REFUNDED' ? await refundCharge(deps.gateway, order) : undefined;
-    return transition(tx, order, status, reason, refund);
+    const moved = await transition(tx, order, status, reason);
+    if (status !== 'REFUNDED') return moved;
+    // The refund itself comes after the commit (refunds-due.ts).
+    await tx.markRefundDue(order.id);
+    return { ...moved, refundDue: true };
   });
+  // A repeat finds the order REFUNDED, perhaps still owed its refund: it waits for, or makes, that refund too.
+  return settled.refundDue ? refundNow(deps, settled) : settled;
 }
 
-/** The moves that call nothing outside the database; a charge or refund calls the gateway. */
+/** The moves that call nothing outside the database; a charge calls the gateway. */
 const DATABASE_ONLY_MOVES: ReadonlySet<OrderStatus> = new Set<OrderStatus>(['CONFIRMED', 'SHIPPED', 'DELIVERED']);
 
 /**

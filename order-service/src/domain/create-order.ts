@@ -89,6 +89,7 @@ async function priceOrder(catalog: ProductCatalog, userId: string, input: Create
     createdAt: now,
     updatedAt: now,
     version: 1,
+    refundDue: false,
   };
 }
 

@@ -5,7 +5,7 @@ import type { HistoryEntry, Order, Payment } from './order';
 type WithIsoTimes<T, K extends keyof T> = Omit<T, K> & { [P in K]: string };
 
 /** An order as the API shows it (DESIGN.md § order-service): money in minor units, times in ISO 8601 UTC. */
-export interface OrderResource extends WithIsoTimes<Omit<Order, 'history' | 'payments' | 'version'>, 'createdAt' | 'updatedAt'> {
+export interface OrderResource extends WithIsoTimes<Omit<Order, 'history' | 'payments' | 'version' | 'refundDue'>, 'createdAt' | 'updatedAt'> {
   history: WithIsoTimes<HistoryEntry, 'at'>[];
   payments: WithIsoTimes<Omit<Payment, 'refundOf'>, 'createdAt'>[];
 }

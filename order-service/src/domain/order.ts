@@ -63,8 +63,10 @@ export interface Order {
   payments: Payment[];
   createdAt: Date;
   updatedAt: Date;
-  /** Bumped by every status change; a second guard next to the row lock. */
+  /** Bumped by every status change and recorded refund; a second guard next to the row lock. */
   version: number;
+  /** A CANCELLED or REFUNDED order whose charge is still to be given back (domain/payments/refunds-due.ts). */
+  refundDue: boolean;
 }
 
 /** Who is acting: a user as user-service vouches for them. */

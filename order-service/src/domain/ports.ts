@@ -17,6 +17,12 @@ export interface OrderTx {
    * `order` was read (version check).
    */
   recordTransition(order: Order, entry: HistoryEntry, event: OutboxEvent, payment?: Payment): Promise<void>;
+  /** Marks an order just moved to CANCELLED or REFUNDED as owed a refund (refunds-due.ts). */
+  markRefundDue(orderId: string): Promise<void>;
+  /** Orders owed a refund, locked; rows another transaction holds are skipped, not awaited. */
+  lockRefundsDue(limit: number): Promise<Order[]>;
+  /** The order's refund (none when it was refunded already), and the order no longer owed one; moves its version. */
+  recordRefund(order: Order, refund: Payment | undefined): Promise<void>;
   /**
    * Takes the key for this request; resolves undefined when it is ours. When another request holds
    * it, waits until that one commits or rolls back, then resolves its record (or takes the key).
@@ -77,4 +83,6 @@ export interface OrderDeps {
   store: OrderStore;
   catalog: ProductCatalog;
   gateway: PaymentGateway;
+  /** A refund owed that could not be made at once (the processor unreachable); the sweeper retries it. */
+  onRefundDeferred?: (orderId: string, err: unknown) => void;
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { runWithContext, type Logger } from '@ecommerce/service-kit';
 import { settleExpiredOrders, type ExpiryResult } from '../../domain/expire-unpaid-orders';
 import type { PaymentGateway } from '../../domain/payments/payment-gateway';
+import { refundOrdersDue } from '../../domain/payments/refunds-due';
 import type { OrderStore } from '../../domain/ports';
 import type { OutboxRepository } from '../../data-access/outbox.repository';
 
@@ -23,6 +24,9 @@ export interface SweeperOptions {
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface SweepResult extends ExpiryResult {
+  /** Refunds owed (refunds-due.ts) given now, and those still waiting for the processor. */
+  refundsGiven: number;
+  refundsWaiting: number;
   idempotencyKeysExpired: number;
   publishedEventsRemoved: number;
 }
@@ -30,6 +34,8 @@ export interface SweepResult extends ExpiryResult {
 /**
  * Periodic housekeeping: settles orders unpaid past ORDER_PAYMENT_TIMEOUT through the state machine
  * (CANCELLED with reason PAYMENT_TIMEOUT, or PAID when the processor had charged one after all),
+ * gives back the refunds still owed (CANCELLED and REFUNDED orders whose refund could not be made
+ * when they moved),
  * forgets idempotency keys older than a day and old published events.
  * Safe with several replicas: each order is locked with SKIP LOCKED, and the deletes are idempotent.
  */
@@ -61,12 +67,19 @@ export class PeriodicSweeper {
         onLookupFailed: (orderId, err) =>
           logger.warn({ orderId, err: (err as Error).message }, 'payment processor unreachable: this unpaid order waits for the next sweep'),
       });
+      const refunds = await refundOrdersDue(this.options.store, this.options.gateway, {
+        onRefundFailed: (orderId, err) =>
+          logger.warn({ orderId, err: (err as Error).message }, 'payment processor unreachable: this refund owed waits for the next sweep'),
+      });
       const result: SweepResult = {
         ...expired,
+        refundsGiven: refunds.refunded,
+        refundsWaiting: refunds.waiting,
         idempotencyKeysExpired: await this.options.store.deleteIdempotencyKeysBefore(new Date(now - (this.options.idempotencyRetentionMs ?? DAY_MS))),
         publishedEventsRemoved: await this.options.outbox.deletePublishedBefore(new Date(now - (this.options.publishedEventRetentionMs ?? 7 * DAY_MS))),
       };
       if (result.cancelled) logger.info({ cancelled: result.cancelled }, 'unpaid orders cancelled after the payment timeout');
+      if (result.refundsGiven) logger.info({ refunded: result.refundsGiven }, 'refunds owed given back');
       if (result.paid) logger.warn({ paid: result.paid }, 'unpaid orders found charged at the payment processor after all: recorded as PAID');
       return result;
     });
