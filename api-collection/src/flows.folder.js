@@ -56,8 +56,13 @@ module.exports = folder('Flows', 'Whole journeys through all four services, each
     pay('Bea pays first', 'buyer', 'tentOrderA'),
     waitFor('Bea\'s order is CONFIRMED', 'buyer', 'tentOrderA', 'CONFIRMED'),
     pay('Rita pays second', 'rival', 'tentOrderB'),
-    waitFor('Rita\'s order is REFUNDED (OUT_OF_STOCK)', 'rival', 'tentOrderB', 'REFUNDED', 'OUT_OF_STOCK'),
-    request('Rita got her money back', 'GET', `${O}/{{tentOrderB}}`, { auth: 'rival', tests: [status(200), expectBody('the charge is refunded, with the gateway\'s reference', "const charge = b.payments.find((p) => p.kind === 'charge' && p.status === 'succeeded'); const refund = b.payments.find((p) => p.kind === 'refund'); pm.expect(refund).to.include({ status: 'succeeded', amount: charge.amount, currency: charge.currency }); pm.expect(refund.reference).to.match(/^re_/);")] }),
+    request('Rita\'s order is REFUNDED (OUT_OF_STOCK), her money given back', 'GET', `${O}/{{tentOrderB}}`, {
+      auth: 'rival',
+      tests: pollUntil(
+        'REFUNDED for OUT_OF_STOCK, with a refund of the charge carrying the gateway\'s reference',
+        "(b) => b.status === 'REFUNDED' && b.history[b.history.length - 1].reason === 'OUT_OF_STOCK' && b.payments.some((p) => p.kind === 'refund' && p.status === 'succeeded' && typeof p.reference === 'string' && p.reference.length > 0)",
+      ),
+    }),
     stockIs('No tent is left, none oversold', 'tentId', 0),
   ]),
   folder('Cancelling a confirmed order gives the stock back', 'CONFIRMED → CANCELLED refunds and releases.', [
@@ -68,7 +73,7 @@ module.exports = folder('Flows', 'Whole journeys through all four services, each
     stockIs('Two bags are taken', 'bagId', 3),
     request('Bea cancels', 'POST', `${O}/{{bagOrderId}}/cancel`, {
       auth: 'buyer',
-      tests: [status(200), expectBody('cancelled', "pm.expect(b.status).to.eql('CANCELLED');"), expectBody('the charge is refunded, with the gateway\'s reference', "const charge = b.payments.find((p) => p.kind === 'charge' && p.status === 'succeeded'); const refund = b.payments.find((p) => p.kind === 'refund'); pm.expect(refund).to.include({ status: 'succeeded', amount: charge.amount, currency: charge.currency }); pm.expect(refund.reference).to.match(/^re_/);")],
+      tests: [status(200), expectBody('cancelled', "pm.expect(b.status).to.eql('CANCELLED');"), expectBody('the charge is refunded, with the gateway\'s reference', "const charge = b.payments.find((p) => p.kind === 'charge' && p.status === 'succeeded'); const refund = b.payments.find((p) => p.kind === 'refund'); pm.expect(refund).to.include({ status: 'succeeded', amount: charge.amount, currency: charge.currency }); pm.expect(refund.reference).to.be.a('string').and.not.empty;")],
     }),
     stockIs('Both bags are back', 'bagId', 5, true),
   ]),

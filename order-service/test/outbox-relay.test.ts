@@ -211,7 +211,8 @@ describe('the outbox relay while RabbitMQ is connected but takes no publishes (a
       broker.taking = true;
       broker.emit('unblocked');
       broker.release();
-      await eventually(async () => expect(await pending(h)).toBe(0), 400);
+      // Without the resume the backoff would have over 2.5 s left by now.
+      await eventually(async () => expect(await pending(h)).toBe(0), 1500);
     } finally {
       await relay.stop();
     }

@@ -150,8 +150,10 @@ describe('the Koa app factory', () => {
       const res = await http.patch(`${pub.url}/api/things/${id}`, 'name=new', { headers: { 'Content-Type': type } });
       expect([res.status, res.data.error.code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
     }
-    const json = await http.patch(`${pub.url}/api/things/${id}`, '{"name":"new"}', { headers: { 'Content-Type': 'application/json; charset=utf-8' } });
-    expect(json.data).toEqual({ id, name: 'new' });
+    for (const type of ['application/json; charset=utf-8', 'application/vnd.api+json']) {
+      const json = await http.patch(`${pub.url}/api/things/${id}`, '{"name":"new"}', { headers: { 'Content-Type': type } });
+      expect(json.data).toEqual({ id, name: 'new' });
+    }
     expect((await http.patch(`${pub.url}/api/things/${id}`)).status).toBe(200);
   });
 

@@ -231,8 +231,9 @@ function checkDatabaseConnections(render) {
     if (!w) continue;
     const hpa = hpas.find((h) => h.spec?.scaleTargetRef?.name === w.obj.metadata.name);
     const replicas = hpa ? hpa.spec.maxReplicas : w.replicas;
-    // A rolling update adds pods: the Deployment's maxSurge, Kubernetes' 25% (rounded up) unless set.
-    const surge = w.obj.spec?.strategy?.rollingUpdate?.maxSurge ?? '25%';
+    // A rolling update adds pods: the Deployment's maxSurge, Kubernetes' 25% (rounded up) unless set;
+    // Recreate adds none.
+    const surge = w.obj.spec?.strategy?.type === 'Recreate' ? 0 : w.obj.spec?.strategy?.rollingUpdate?.maxSurge ?? '25%';
     const most = replicas + (String(surge).endsWith('%') ? Math.ceil((replicas * parseInt(surge, 10)) / 100) : Number(surge));
     pods += most;
     parts.push(`${most} ${component}`);
@@ -240,7 +241,7 @@ function checkDatabaseConnections(render) {
   const need = pods * CONNECTIONS_PER_POD;
   const available = max - SUPERUSER_RESERVED_CONNECTIONS;
   return need > available
-    ? [`${refOf(pg)}: max_connections ${max} leaves ${available} connections, but ${parts.join(' and ')} pods (a rollout's extra pod included) may open ${need}; raise postgresql.maxConnections`]
+    ? [`${refOf(pg)}: max_connections ${max} leaves ${available} connections, but ${parts.join(' and ')} pods (a rolling update's surge included) may open ${need}; raise postgresql.maxConnections`]
     : [];
 }
 

@@ -69,8 +69,9 @@ function startedCheck(isStarted: HttpAppsOptions['isStarted']): Record<string, R
 const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
 
 /**
- * Parses JSON bodies; requests whose method carries none skip the parser (and the promise it costs)
- * entirely. A body of another type is left unparsed, and refused by the routes that take one (ApiRouter).
+ * Parses JSON bodies (application/json and the parser's other JSON types); requests whose method
+ * carries none skip the parser (and the promise it costs) entirely. A body of any other type is left
+ * unparsed, and refused by the routes that take one (ApiRouter).
  */
 function jsonBody(limit: string): Middleware {
   const parse = bodyParser({ enableTypes: ['json'], jsonLimit: limit, encoding: 'utf-8' });

@@ -58,7 +58,8 @@ export function describeServiceBoot(name: string, options: BootTestOptions): voi
 
     it('exits 1 with one line naming each missing variable when the environment is empty', async () => {
       const service = spawnService(options.main, {});
-      const code = await new Promise<number | null>((resolve) => service.child.once('exit', resolve));
+      // 'close', not 'exit': by then stdout and stderr are read to the end.
+      const code = await new Promise<number | null>((resolve) => service.child.once('close', resolve));
       expect(code).toBe(1);
       const lines = service.output().trim().split('\n');
       expect(lines).toHaveLength(1);
@@ -73,7 +74,8 @@ export function describeServiceBoot(name: string, options: BootTestOptions): voi
         const env: Record<string, string> = { ...(await options.env()), PORT: String(port), LOG_LEVEL: 'warn' };
         if (options.internalPort) env.INTERNAL_PORT = String(await freePort());
         const service = spawnService(options.main, env);
-        const code = await new Promise<number | null>((resolve) => service.child.once('exit', resolve));
+        // 'close', not 'exit': by then stdout and stderr are read to the end.
+        const code = await new Promise<number | null>((resolve) => service.child.once('close', resolve));
         expect(code).toBe(1);
         const lines = service.output().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
         expect(lines.at(-1)).toMatchObject({ level: 'fatal', service: name, msg: `${name} failed to start`, err: { code: 'EADDRINUSE' } });

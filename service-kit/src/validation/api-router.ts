@@ -35,12 +35,16 @@ const errorBody = z.object({
 });
 
 /**
+ * A body the JSON parser did not read, being of another type: a non-zero Content-Length or a
+ * chunked one, and no raw body left by the parser (which reads application/json and its kin).
+ */
+const unparsedBody = (ctx: Context): boolean =>
+  (Boolean(ctx.request.length) || ctx.get('Transfer-Encoding') !== '') && (ctx.request as { rawBody?: string }).rawBody === undefined;
+
+/**
  * A Koa router whose routes are declared with zod schemas. The same schemas validate each
  * request and describe it in the OpenAPI document, so the two can never drift apart.
  */
-/** A request with a body: a non-zero Content-Length, or a chunked one. */
-const hasBody = (ctx: Context): boolean => Boolean(ctx.request.length) || ctx.get('Transfer-Encoding') !== '';
-
 export class ApiRouter {
   readonly router = new Router();
   readonly registry = new OpenAPIRegistry();
@@ -59,7 +63,7 @@ export class ApiRouter {
     const run: Middleware = (ctx) => {
       // The body parser reads only JSON and leaves `{}` for anything else: a form or a text sent to a
       // PATCH of optional fields would otherwise answer 200 having changed nothing.
-      if (spec.body && hasBody(ctx) && !ctx.is('application/json')) throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
+      if (spec.body && unparsedBody(ctx)) throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
       const input = validateRequest(
         { params: spec.params, query: spec.query, body: spec.body },
         { params: ctx.params, query: ctx.query, body: (ctx.request as { body?: unknown }).body ?? {} },
@@ -71,8 +75,10 @@ export class ApiRouter {
   }
 
   private document(spec: RouteSpec<AnyObject | undefined, AnyObject | undefined, z.ZodType | undefined>): void {
+    // Every route that takes a body may answer 415 (run, above).
+    const declared = spec.body ? { 415: { description: 'The body is not JSON (UNSUPPORTED_MEDIA_TYPE)' }, ...spec.responses } : spec.responses;
     const responses = Object.fromEntries(
-      Object.entries(spec.responses).map(([status, response]) => {
+      Object.entries(declared).map(([status, response]) => {
         const schema = response.schema ?? (Number(status) >= 400 ? errorBody : undefined);
         return [status, schema ? { description: response.description, content: { 'application/json': { schema } } } : { description: response.description }];
       }),

@@ -128,7 +128,8 @@ export function orderRoutes(deps: OrderDeps, auth: UserAuthenticator): ApiRouter
       200: { description: 'The order, CANCELLED', schema: orderResponse },
       ...common,
       404: failure('No such order, or not yours'),
-      409: failure('The order cannot be cancelled in its status (INVALID_STATE)'),
+      409: failure('The order cannot be cancelled in its status (INVALID_STATE), or an unpaid one turned out to be paid (it is PAID now)'),
+      503: failure('The payment provider cannot say whether an unpaid order was charged after all (PAYMENT_GATEWAY_UNAVAILABLE)'),
     },
     handler: async (ctx, { params }) => {
       ctx.body = toOrderResource(await cancelOrder(deps, actorOf(ctx), params.id));
