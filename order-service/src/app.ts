@@ -14,6 +14,7 @@ import type { OrderServiceConfig } from './config';
 import type { OrderDeps } from './domain/ports';
 import type { PaymentGateway } from './domain/payments/payment-gateway';
 import { SimulatedPaymentGateway } from './domain/payments/simulated-payment-gateway';
+import { failureReason } from './domain/payments/order-payments';
 import { CachedOrderStore } from './data-access/cached-order.store';
 import { OrderChangeListener } from './data-access/order-change-listener';
 import { OutboxRepository } from './data-access/outbox.repository';
@@ -66,7 +67,7 @@ export function createOrderServiceApp(deps: OrderServiceDeps): OrderServiceApp {
     catalog: new ProductCatalogClient(client(config.PRODUCT_SERVICE_URL), logger),
     gateway: deps.paymentGateway ?? new SimulatedPaymentGateway(),
     onRefundDeferred: (orderId, err) =>
-      logger.warn({ orderId, err: (err as Error).message }, 'refund owed could not be made now; the sweeper tries again'),
+      logger.warn({ orderId, err: failureReason(err) }, 'refund owed could not be made now; the sweeper tries again'),
   };
 
   const relay = new OutboxRelay({ outbox, broker: deps.broker, logger, metrics: orderMetrics, ...deps.relay });

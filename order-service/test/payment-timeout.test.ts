@@ -28,15 +28,20 @@ class UnreliableProcessor extends SimulatedPaymentGateway {
 
   refundsFail = false;
   loseNextRefundAnswer = false;
+  lostRefund?: RefundResult;
+  /** Charges whose refund the processor refuses, as it would one it had refunded some other way. */
+  readonly refusedCharges = new Set<string>();
   /** The refunds the processor really made: one per idempotency key. */
   readonly refundKeys = new Set<string>();
 
   override async refund(request: RefundRequest): Promise<RefundResult> {
     if (this.refundsFail) throw new Error('connect ECONNREFUSED');
+    if (this.refusedCharges.has(request.chargeReference)) throw new Error('charge_already_refunded');
     const result = await super.refund(request);
     this.refundKeys.add(request.idempotencyKey);
     if (!this.loseNextRefundAnswer) return result;
     this.loseNextRefundAnswer = false;
+    this.lostRefund = result;
     throw new Error('socket hang up');
   }
 }
@@ -220,8 +225,31 @@ describe('refunds owed: a cancel or REFUNDED move commits first, its refund foll
     expect([res.status, res.data.status, refundsOf(res.data).length]).toEqual([200, 'CANCELLED', 0]);
     const keysBefore = processor.refundKeys.size;
     await h.service.sweeper.sweepOnce();
-    expect(refundsOf(await h.read(authorization, order.id))).toHaveLength(1);
+    // The processor's refund from the lost call, recorded: not a second one.
+    expect(refundsOf(await h.read(authorization, order.id))).toEqual([expect.objectContaining({ reference: processor.lostRefund?.reference })]);
     expect(processor.refundKeys.size).toBe(keysBefore);
+  });
+
+  it('tries a refund the processor keeps refusing behind the others owed one, so it holds up nobody', async () => {
+    const refused = await h.orderIn('CONFIRMED');
+    const other = await h.orderIn('CONFIRMED');
+    processor.refundsFail = true;
+    try {
+      for (const { authorization, order } of [refused, other]) expect((await h.cancel(authorization, order.id)).status).toBe(200);
+    } finally {
+      processor.refundsFail = false;
+    }
+    const charge = (await h.read(refused.authorization, refused.order.id)).payments[0];
+    processor.refusedCharges.add(charge.reference);
+    try {
+      expect(await h.service.sweeper.sweepOnce()).toMatchObject({ refundsGiven: 0, refundsWaiting: 1 });
+      expect(await h.service.sweeper.sweepOnce()).toMatchObject({ refundsGiven: 1, refundsWaiting: 1 });
+      expect(refundsOf(await h.read(other.authorization, other.order.id))).toHaveLength(1);
+      expect(refundsOf(await h.read(refused.authorization, refused.order.id))).toEqual([]);
+    } finally {
+      processor.refusedCharges.clear();
+    }
+    expect(await h.service.sweeper.sweepOnce()).toMatchObject({ refundsGiven: 1, refundsWaiting: 0 });
   });
 
   it('moves a PAID order short of stock to REFUNDED at once while the processor cannot refund, and the sweep refunds it', async () => {
@@ -232,6 +260,22 @@ describe('refunds owed: a cancel or REFUNDED move commits first, its refund foll
     try {
       const res = await h.setInternalStatus(order.id, 'REFUNDED', 'OUT_OF_STOCK');
       expect([res.status, res.data.status, refundsOf(res.data).length]).toEqual([200, 'REFUNDED', 0]);
+    } finally {
+      processor.refundsFail = false;
+    }
+    expect(await h.service.sweeper.sweepOnce()).toMatchObject({ refundsGiven: 1, refundsWaiting: 0 });
+    expect(refundsOf(await h.read(authorization, order.id))).toHaveLength(1);
+    const repeat = await h.setInternalStatus(order.id, 'REFUNDED', 'OUT_OF_STOCK');
+    expect([repeat.status, refundsOf(repeat.data).length]).toEqual([200, 1]);
+  });
+
+  it('lets a repeated REFUNDED move that finds the refund still owed make it, and answer with it', async () => {
+    const { authorization } = h.customer();
+    const order = await h.pendingOrder(authorization);
+    expect((await h.pay(authorization, order.id)).status).toBe(200);
+    processor.refundsFail = true;
+    try {
+      expect((await h.setInternalStatus(order.id, 'REFUNDED', 'OUT_OF_STOCK')).status).toBe(200);
     } finally {
       processor.refundsFail = false;
     }

@@ -125,10 +125,14 @@ class PostgresOrderTx implements OrderTx {
 
   async lockRefundsDue(limit: number): Promise<Order[]> {
     const rows = (await this.query(
-      'SELECT * FROM orders WHERE refund_due ORDER BY updated_at LIMIT $1 FOR UPDATE SKIP LOCKED',
+      'SELECT * FROM orders WHERE refund_due ORDER BY refund_tried_at NULLS FIRST, updated_at LIMIT $1 FOR UPDATE SKIP LOCKED',
       [limit],
     )) as OrderRow[];
     return hydrateOrders(this.query, rows);
+  }
+
+  async noteRefundTried(orderId: string): Promise<void> {
+    await this.query('UPDATE orders SET refund_tried_at = clock_timestamp() WHERE id = $1', [orderId]);
   }
 
   async recordRefund(order: Order, refund: Payment | undefined): Promise<void> {
@@ -136,7 +140,7 @@ class PostgresOrderTx implements OrderTx {
     // (lockAndLoadOrder) and sees the refund instead of making it a second time.
     await this.query(
       `WITH cleared AS (
-         UPDATE orders SET refund_due = false, version = version + 1, updated_at = clock_timestamp() WHERE id = $1 RETURNING id
+         UPDATE orders SET refund_due = false, version = version + 1 WHERE id = $1 RETURNING id
        )
        INSERT INTO payments (id, order_id, kind, amount, currency, status, gateway_reference, failure_reason, refund_of, created_at)
        SELECT $2, id, 'refund', $3, $4, $5, $6, NULL, $7, $8 FROM cleared WHERE $2::uuid IS NOT NULL`,

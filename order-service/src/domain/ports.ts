@@ -19,8 +19,10 @@ export interface OrderTx {
   recordTransition(order: Order, entry: HistoryEntry, event: OutboxEvent, payment?: Payment): Promise<void>;
   /** Marks an order just moved to CANCELLED or REFUNDED as owed a refund (refunds-due.ts). */
   markRefundDue(orderId: string): Promise<void>;
-  /** Orders owed a refund, locked; rows another transaction holds are skipped, not awaited. */
+  /** Orders owed a refund, least recently tried first, locked; rows another transaction holds are skipped, not awaited. */
   lockRefundsDue(limit: number): Promise<Order[]>;
+  /** A refund owed was tried and failed: the order goes behind the others owed one. */
+  noteRefundTried(orderId: string): Promise<void>;
   /** The order's refund (none when it was refunded already), and the order no longer owed one; moves its version. */
   recordRefund(order: Order, refund: Payment | undefined): Promise<void>;
   /**

@@ -5,6 +5,12 @@ import { transition } from '../order-status';
 import type { OrderTx } from '../ports';
 import type { ChargeResult, DeclineReason, PaymentGateway } from './payment-gateway';
 
+/** For logs: a failed gateway call's message with the processor's own reason (callGateway keeps it as the cause). */
+export function failureReason(err: unknown): string {
+  const { message, cause } = err as Error & { cause?: unknown };
+  return cause instanceof Error ? `${message} (${cause.message})` : message;
+}
+
 async function callGateway<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();

@@ -41,7 +41,12 @@ export interface RefundsResult {
   waiting: number;
 }
 
-/** The sweeper's part: every order still owed a refund, a batch per transaction, until the processor fails. */
+/**
+ * The sweeper's part: every order still owed a refund, least recently tried first, a batch per
+ * transaction, until the processor fails: that order is noted as tried (it goes behind the others,
+ * so one the processor keeps refusing holds up nobody) and the sweep ends, rather than holding the
+ * batch's row locks through a timeout per order. A database error ends the sweep too.
+ */
 export async function refundOrdersDue(
   store: OrderStore,
   gateway: PaymentGateway,
@@ -54,13 +59,17 @@ export async function refundOrdersDue(
       const orders = await tx.lockRefundsDue(batchSize);
       const result = { refunded: 0, waiting: 0, seen: orders.length };
       for (const order of orders) {
+        let refund;
         try {
-          await refundIfDue(tx, gateway, order);
-          result.refunded++;
+          refund = await refundCharge(gateway, order);
         } catch (err) {
           options.onRefundFailed?.(order.id, err);
+          await tx.noteRefundTried(order.id);
           result.waiting++;
+          break;
         }
+        await tx.recordRefund(order, refund);
+        result.refunded++;
       }
       return result;
     });

@@ -9,7 +9,7 @@ export function internalOrderRoutes(deps: OrderDeps): ApiRouter {
   return new ApiRouter().route({
     method: 'patch',
     path: '/internal/orders/:id/status',
-    summary: 'CONFIRMED or REFUNDED (payment refunded) from PAID; the current status again is a no-op',
+    summary: 'CONFIRMED or REFUNDED (payment refunded right after, or by the sweeper while the gateway is away) from PAID; the current status again is a no-op',
     security: 'internal',
     params: orderIdParams,
     body: internalStatusBody,

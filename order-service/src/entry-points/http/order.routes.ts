@@ -119,7 +119,7 @@ export function orderRoutes(deps: OrderDeps, auth: UserAuthenticator): ApiRouter
   api.route({
     method: 'post',
     path: '/api/orders/:id/cancel',
-    summary: 'Cancel an unpaid or CONFIRMED order (owner or admin); a CONFIRMED one is refunded and its stock released',
+    summary: 'Cancel an unpaid or CONFIRMED order (owner or admin); a CONFIRMED one is refunded (right after, or by the sweeper while the gateway is away) and its stock released',
     tags,
     security: 'bearer',
     params: orderIdParams,

@@ -3,6 +3,7 @@ import { runWithContext, type Logger } from '@ecommerce/service-kit';
 import { settleExpiredOrders, type ExpiryResult } from '../../domain/expire-unpaid-orders';
 import type { PaymentGateway } from '../../domain/payments/payment-gateway';
 import { refundOrdersDue } from '../../domain/payments/refunds-due';
+import { failureReason } from '../../domain/payments/order-payments';
 import type { OrderStore } from '../../domain/ports';
 import type { OutboxRepository } from '../../data-access/outbox.repository';
 
@@ -69,7 +70,7 @@ export class PeriodicSweeper {
       });
       const refunds = await refundOrdersDue(this.options.store, this.options.gateway, {
         onRefundFailed: (orderId, err) =>
-          logger.warn({ orderId, err: (err as Error).message }, 'payment processor unreachable: this refund owed waits for the next sweep'),
+          logger.warn({ orderId, err: failureReason(err) }, 'refund owed not given: it waits for the next sweep, behind the others owed one'),
       });
       const result: SweepResult = {
         ...expired,
