@@ -252,7 +252,8 @@ describe('refunds owed: a cancel or REFUNDED move commits first, its refund foll
     expect(await h.service.sweeper.sweepOnce()).toMatchObject({ refundsGiven: 1, refundsWaiting: 0 });
   });
 
-  it('moves a PAID order short of stock to REFUNDED at once while the processor cannot refund, and the sweep refunds it', async () => {
+  /** A paid order moved to REFUNDED (for stock) while the processor could not refund: it answers at once, with no refund yet. */
+  async function refundedWhileProcessorDown() {
     const { authorization } = h.customer();
     const order = await h.pendingOrder(authorization);
     expect((await h.pay(authorization, order.id)).status).toBe(200);
@@ -263,6 +264,11 @@ describe('refunds owed: a cancel or REFUNDED move commits first, its refund foll
     } finally {
       processor.refundsFail = false;
     }
+    return { authorization, order };
+  }
+
+  it('moves a PAID order short of stock to REFUNDED at once while the processor cannot refund, and the sweep refunds it', async () => {
+    const { authorization, order } = await refundedWhileProcessorDown();
     expect(await h.service.sweeper.sweepOnce()).toMatchObject({ refundsGiven: 1, refundsWaiting: 0 });
     expect(refundsOf(await h.read(authorization, order.id))).toHaveLength(1);
     const repeat = await h.setInternalStatus(order.id, 'REFUNDED', 'OUT_OF_STOCK');
@@ -270,15 +276,7 @@ describe('refunds owed: a cancel or REFUNDED move commits first, its refund foll
   });
 
   it('lets a repeated REFUNDED move that finds the refund still owed make it, and answer with it', async () => {
-    const { authorization } = h.customer();
-    const order = await h.pendingOrder(authorization);
-    expect((await h.pay(authorization, order.id)).status).toBe(200);
-    processor.refundsFail = true;
-    try {
-      expect((await h.setInternalStatus(order.id, 'REFUNDED', 'OUT_OF_STOCK')).status).toBe(200);
-    } finally {
-      processor.refundsFail = false;
-    }
+    const { order } = await refundedWhileProcessorDown();
     const repeat = await h.setInternalStatus(order.id, 'REFUNDED', 'OUT_OF_STOCK');
     expect([repeat.status, refundsOf(repeat.data).length]).toEqual([200, 1]);
     expect((await h.service.sweeper.sweepOnce()).refundsGiven).toBe(0);
