@@ -29,13 +29,20 @@ export function createPostgresDataSource(options: PostgresOptions): DataSource {
 
 /**
  * Applies pending migrations while holding a PostgreSQL advisory lock, so replicas that start
- * together take turns: the first migrates, the others find nothing left to do.
+ * together take turns: the first migrates, the others find nothing left to do. The others ask for
+ * the lock again and again rather than wait in pg_advisory_lock: a statement waiting there holds a
+ * snapshot, and CREATE INDEX CONCURRENTLY in the first one's migrations waits for every older
+ * snapshot to end, which that one would not do before the migration did.
  */
-export async function runMigrationsExclusively(dataSource: DataSource, logger: Logger, lockKey: number): Promise<void> {
+export async function runMigrationsExclusively(dataSource: DataSource, logger: Logger, lockKey: number, pollMs = 250): Promise<void> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
-    await runner.query('SELECT pg_advisory_lock($1)', [lockKey]);
+    for (;;) {
+      const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [lockKey])) as { locked: boolean }[];
+      if (locked) break;
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
     const applied = await dataSource.runMigrations({ transaction: 'each' });
     if (applied.length) logger.info({ migrations: applied.map((m) => m.name) }, 'migrations applied');
   } finally {

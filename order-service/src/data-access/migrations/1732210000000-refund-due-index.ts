@@ -23,7 +23,8 @@ export class RefundDueIndex1732210000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP INDEX CONCURRENTLY IF EXISTS orders_refund_due_idx`);
+    // TypeORM reverts inside a transaction whatever `transaction` says, where CONCURRENTLY cannot run.
+    await q.query(`DROP INDEX IF EXISTS orders_refund_due_idx`);
     await q.query(`ALTER TABLE orders DROP COLUMN IF EXISTS refund_tried_at`);
   }
 }

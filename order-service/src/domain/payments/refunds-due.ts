@@ -37,15 +37,19 @@ export async function refundNow(deps: OrderDeps, order: Order): Promise<Order> {
 
 export interface RefundsResult {
   refunded: number;
-  /** Still due: the processor could not be reached. */
+  /** Tried in this sweep and still due: the processor did not refund them. */
   waiting: number;
 }
 
+/** Failures in a row after which a sweep takes the processor for down and ends. */
+const FAILURES_BEFORE_GIVING_UP = 3;
+
 /**
  * The sweeper's part: every order still owed a refund, least recently tried first, a batch per
- * transaction, until the processor fails: that order is noted as tried (it goes behind the others,
- * so one the processor keeps refusing holds up nobody) and the sweep ends, rather than holding the
- * batch's row locks through a timeout per order. A database error ends the sweep too.
+ * transaction. An order the processor does not refund is noted as tried, which puts it behind the
+ * others owed one, and the sweep goes on, so refunds it keeps refusing hold up nobody; after a few
+ * failures in a row it ends, taking the processor for down, rather than holding the batch's row
+ * locks through a timeout per order. A database error ends the sweep too.
  */
 export async function refundOrdersDue(
   store: OrderStore,
@@ -57,7 +61,8 @@ export async function refundOrdersDue(
   for (;;) {
     const batch = await store.transaction(async (tx) => {
       const orders = await tx.lockRefundsDue(batchSize);
-      const result = { refunded: 0, waiting: 0, seen: orders.length };
+      const result = { refunded: 0, waiting: 0, seen: orders.length, gaveUp: false };
+      let failuresInARow = 0;
       for (const order of orders) {
         let refund;
         try {
@@ -66,8 +71,11 @@ export async function refundOrdersDue(
           options.onRefundFailed?.(order.id, err);
           await tx.noteRefundTried(order.id);
           result.waiting++;
-          break;
+          result.gaveUp = ++failuresInARow >= FAILURES_BEFORE_GIVING_UP;
+          if (result.gaveUp) break;
+          continue;
         }
+        failuresInARow = 0;
         await tx.recordRefund(order, refund);
         result.refunded++;
       }
@@ -75,6 +83,7 @@ export async function refundOrdersDue(
     });
     total.refunded += batch.refunded;
     total.waiting += batch.waiting;
+    // Not another batch after failures: the orders noted as tried would come round again at its end.
     if (batch.seen < batchSize || batch.waiting > 0) return total;
   }
 }

@@ -64,14 +64,20 @@ export class PeriodicSweeper {
     return runWithContext({ requestId: `sweep-${randomUUID()}` }, async () => {
       const now = Date.now();
       const { logger } = this.options;
-      const expired = await settleExpiredOrders(this.options.store, this.options.gateway, this.options.paymentTimeoutMs, {
+      // Each part on its own: one that keeps failing (a database error on one order) stops none of the others.
+      const part = <T>(what: string, run: () => Promise<T>, nothing: T): Promise<T> =>
+        run().catch((err: unknown) => {
+          logger.warn({ err: (err as Error).message }, `${what} failed; tried again next sweep`);
+          return nothing;
+        });
+      const expired = await part('settling unpaid orders', () => settleExpiredOrders(this.options.store, this.options.gateway, this.options.paymentTimeoutMs, {
         onLookupFailed: (orderId, err) =>
           logger.warn({ orderId, err: (err as Error).message }, 'payment processor unreachable: this unpaid order waits for the next sweep'),
-      });
-      const refunds = await refundOrdersDue(this.options.store, this.options.gateway, {
+      }), { cancelled: 0, paid: 0, unsettled: 0 });
+      const refunds = await part('giving back refunds owed', () => refundOrdersDue(this.options.store, this.options.gateway, {
         onRefundFailed: (orderId, err) =>
           logger.warn({ orderId, err: failureReason(err) }, 'refund owed not given: it waits for the next sweep, behind the others owed one'),
-      });
+      }), { refunded: 0, waiting: 0 });
       const result: SweepResult = {
         ...expired,
         refundsGiven: refunds.refunded,
