@@ -38,9 +38,10 @@ const statusOf = async (orderId: string) => (await h.read(customer.authorization
 describe('GET /api/orders/:id from the read cache', () => {
   it('answers a repeated read from memory', async () => {
     const { id } = await h.pendingOrder(customer.authorization);
-    expect(await statusOf(id)).toBe('PENDING');
-    await quietly(id, 'CANCELLED');
-    expect(await statusOf(id)).toBe('PENDING');
+    // Read, change quietly, read again: the memory's PENDING. In a loop, since the order's creation
+    // is announced too, and on a busy machine that notice can arrive after the first read and drop
+    // it (a clean-clone CI run once read CANCELLED); the read after it is kept.
+    await untilReadsAreKept(id);
   });
 
   it('shows a change committed elsewhere as soon as PostgreSQL announces it, long before the entry would expire', async () => {
