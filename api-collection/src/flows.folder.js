@@ -61,7 +61,7 @@ module.exports = folder('Flows', 'Whole journeys through all four services, each
       auth: 'rival',
       tests: pollUntil(
         'REFUNDED for OUT_OF_STOCK, with a refund of the charge carrying the gateway\'s reference',
-        "(b) => { const charge = b.payments.find((p) => p.kind === 'charge' && p.status === 'succeeded'); return b.status === 'REFUNDED' && b.history[b.history.length - 1].reason === 'OUT_OF_STOCK' && Boolean(charge) && b.payments.some((p) => p.kind === 'refund' && p.status === 'succeeded' && p.amount === charge.amount && p.currency === charge.currency && typeof p.reference === 'string' && p.reference.length > 0); }",
+        "(b) => { if (b.status !== 'REFUNDED' || !Array.isArray(b.payments)) return false; const charge = b.payments.find((p) => p.kind === 'charge' && p.status === 'succeeded'); return b.status === 'REFUNDED' && b.history[b.history.length - 1].reason === 'OUT_OF_STOCK' && Boolean(charge) && b.payments.some((p) => p.kind === 'refund' && p.status === 'succeeded' && p.amount === charge.amount && p.currency === charge.currency && typeof p.reference === 'string' && p.reference.length > 0); }",
       ),
     }),
     stockIs('No tent is left, none oversold', 'tentId', 0, true),

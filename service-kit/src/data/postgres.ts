@@ -1,4 +1,4 @@
-import { DataSource, type EntityManager, type EntitySchema, type MixedList } from 'typeorm';
+import { DataSource, MigrationExecutor, type EntityManager, type EntitySchema, type MixedList } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { Logger } from 'pino';
 import type { Pool, PoolClient } from 'pg';
@@ -29,21 +29,32 @@ export function createPostgresDataSource(options: PostgresOptions): DataSource {
 
 /**
  * Applies pending migrations while holding a PostgreSQL advisory lock, so replicas that start
- * together take turns: the first migrates, the others find nothing left to do. The others ask for
- * the lock again and again rather than wait in pg_advisory_lock: a statement waiting there holds a
+ * together take turns: the first migrates, the others find nothing left to do. The migrations run
+ * on the connection that holds the lock, so losing it stops them too. The others ask for the lock
+ * again and again rather than wait in pg_advisory_lock: a statement waiting there holds a
  * snapshot, and CREATE INDEX CONCURRENTLY in the first one's migrations waits for every older
  * snapshot to end, which that one would not do before the migration did.
  */
-export async function runMigrationsExclusively(dataSource: DataSource, logger: Logger, lockKey: number, pollMs = 250): Promise<void> {
+export async function runMigrationsExclusively(
+  dataSource: DataSource,
+  logger: Logger,
+  lockKey: number,
+  options: { pollMs?: number; waitMs?: number } = {},
+): Promise<void> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
-    for (;;) {
+    const deadline = Date.now() + (options.waitMs ?? 10 * 60_000);
+    for (let waited = false; ; waited = true) {
       const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [lockKey])) as { locked: boolean }[];
       if (locked) break;
-      await new Promise((resolve) => setTimeout(resolve, pollMs));
+      if (!waited) logger.info('another replica is migrating the database; waiting for it');
+      if (Date.now() > deadline) throw new Error('gave up waiting for another replica to finish migrating the database');
+      await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 250));
     }
-    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    const executor = new MigrationExecutor(dataSource, runner);
+    executor.transaction = 'each';
+    const applied = await executor.executePendingMigrations();
     if (applied.length) logger.info({ migrations: applied.map((m) => m.name) }, 'migrations applied');
   } finally {
     await runner.query('SELECT pg_advisory_unlock($1)', [lockKey]).catch(() => undefined);

@@ -41,15 +41,15 @@ export interface RefundsResult {
   waiting: number;
 }
 
-/** Failures in a row after which a sweep takes the processor for down and ends. */
+/** Failures in one batch after which a sweep takes the processor for down and ends. */
 const FAILURES_BEFORE_GIVING_UP = 3;
 
 /**
  * The sweeper's part: every order still owed a refund, least recently tried first, a batch per
  * transaction. An order the processor does not refund is noted as tried, which puts it behind the
- * others owed one, and the sweep goes on, so refunds it keeps refusing hold up nobody; after a few
- * failures in a row it ends, taking the processor for down, rather than holding the batch's row
- * locks through a timeout per order. A database error ends the sweep too.
+ * others owed one, and the sweep goes on, so refunds it keeps refusing hold up nobody; after three
+ * failures it ends, taking the processor for down, rather than holding the batch's row locks
+ * through a timeout per order. A database error ends the sweep too.
  */
 export async function refundOrdersDue(
   store: OrderStore,
@@ -61,8 +61,7 @@ export async function refundOrdersDue(
   for (;;) {
     const batch = await store.transaction(async (tx) => {
       const orders = await tx.lockRefundsDue(batchSize);
-      const result = { refunded: 0, waiting: 0, seen: orders.length, gaveUp: false };
-      let failuresInARow = 0;
+      const result = { refunded: 0, waiting: 0, seen: orders.length };
       for (const order of orders) {
         let refund;
         try {
@@ -71,11 +70,9 @@ export async function refundOrdersDue(
           options.onRefundFailed?.(order.id, err);
           await tx.noteRefundTried(order.id);
           result.waiting++;
-          result.gaveUp = ++failuresInARow >= FAILURES_BEFORE_GIVING_UP;
-          if (result.gaveUp) break;
+          if (result.waiting >= FAILURES_BEFORE_GIVING_UP) break;
           continue;
         }
-        failuresInARow = 0;
         await tx.recordRefund(order, refund);
         result.refunded++;
       }

@@ -82,8 +82,10 @@ export class PeriodicSweeper {
         ...expired,
         refundsGiven: refunds.refunded,
         refundsWaiting: refunds.waiting,
-        idempotencyKeysExpired: await this.options.store.deleteIdempotencyKeysBefore(new Date(now - (this.options.idempotencyRetentionMs ?? DAY_MS))),
-        publishedEventsRemoved: await this.options.outbox.deletePublishedBefore(new Date(now - (this.options.publishedEventRetentionMs ?? 7 * DAY_MS))),
+        idempotencyKeysExpired: await part('forgetting old idempotency keys', () =>
+          this.options.store.deleteIdempotencyKeysBefore(new Date(now - (this.options.idempotencyRetentionMs ?? DAY_MS))), 0),
+        publishedEventsRemoved: await part('removing old published events', () =>
+          this.options.outbox.deletePublishedBefore(new Date(now - (this.options.publishedEventRetentionMs ?? 7 * DAY_MS))), 0),
       };
       if (result.cancelled) logger.info({ cancelled: result.cancelled }, 'unpaid orders cancelled after the payment timeout');
       if (result.refundsGiven) logger.info({ refunded: result.refundsGiven }, 'refunds owed given back');
