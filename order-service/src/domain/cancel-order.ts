@@ -1,7 +1,7 @@
 import { visibleOrder, type Actor, type Order } from './order';
 import { assertTransition, invalidState, transition } from './order-status';
 import { askForLostCharge } from './payments/order-payments';
-import { refundNow } from './payments/refunds-due';
+import { moveOwingRefund, refundNow } from './payments/refunds-due';
 import type { OrderDeps } from './ports';
 
 /**
@@ -22,11 +22,7 @@ export async function cancelOrder(deps: OrderDeps, actor: Actor, orderId: string
     const order = visibleOrder(await tx.lockOrder(orderId), actor);
     assertTransition(order, 'CANCELLED');
     const reason = order.userId === actor.userId ? 'CANCELLED_BY_CUSTOMER' : 'CANCELLED_BY_ADMIN';
-    if (order.status === 'CONFIRMED') {
-      const cancelled = await transition(tx, order, 'CANCELLED', reason);
-      await tx.markRefundDue(order.id);
-      return { order: { ...cancelled, refundDue: true } };
-    }
+    if (order.status === 'CONFIRMED') return { order: await moveOwingRefund(tx, order, 'CANCELLED', reason) };
     const lost = await askForLostCharge(deps.gateway, order);
     if (lost) return { order: await transition(tx, order, 'PAID', null, lost), paidAfterAll: true };
     return { order: await transition(tx, order, 'CANCELLED', reason) };

@@ -1,7 +1,7 @@
 import { notFound } from '@ecommerce/service-kit';
 import type { Order, OrderStatus } from './order';
 import { canTransition, invalidState, planTransition, transition } from './order-status';
-import { refundNow } from './payments/refunds-due';
+import { moveOwingRefund, refundNow } from './payments/refunds-due';
 import type { OrderDeps, OrderStore } from './ports';
 
 /** Fulfilment by an admin: SHIPPED from CONFIRMED, DELIVERED from SHIPPED; any other move 409. */
@@ -39,11 +39,8 @@ export async function settlePaidOrder(deps: OrderDeps, orderId: string, status: 
     if (!settling || order.status !== 'PAID') {
       throw invalidState(order, status, `Only a PAID order can become CONFIRMED or REFUNDED; this one is ${order.status}`);
     }
-    const moved = await transition(tx, order, status, reason);
-    if (status !== 'REFUNDED') return moved;
-    // The refund itself comes after the commit (refunds-due.ts).
-    await tx.markRefundDue(order.id);
-    return { ...moved, refundDue: true };
+    // A refund itself comes after the commit (refunds-due.ts).
+    return status === 'REFUNDED' ? moveOwingRefund(tx, order, status, reason) : transition(tx, order, status, reason);
   });
   // A repeat finds the order REFUNDED, perhaps still owed its refund: it waits for, or makes, that refund too.
   return settled.refundDue ? refundNow(deps, settled) : settled;

@@ -1,4 +1,4 @@
-import type { Payment } from './order';
+import { sweepLockedOrders } from './locked-order-sweep';
 import { transition } from './order-status';
 import type { PaymentGateway } from './payments/payment-gateway';
 import { findLostCharge } from './payments/order-payments';
@@ -21,13 +21,11 @@ export interface ExpiryOptions {
 }
 
 /**
- * Settles orders left unpaid (PENDING or PAYMENT_FAILED) for longer than `timeoutMs`, one batch per
- * transaction. Rows locked elsewhere (a payment in progress, another replica's sweep) are skipped.
- * Before an order is cancelled (reason PAYMENT_TIMEOUT) the processor is asked whether it charged
- * it after all (findLostCharge): if so, the customer has paid, and the order is PAID with that
- * charge recorded instead, so no money is kept for a cancelled order. While the processor cannot
- * be asked, orders are left as they are, and the sweep ends after that batch rather than
- * selecting them again.
+ * Settles orders left unpaid (PENDING or PAYMENT_FAILED) for longer than `timeoutMs`
+ * (sweepLockedOrders). Before an order is cancelled (reason PAYMENT_TIMEOUT) the processor is asked
+ * whether it charged it after all (findLostCharge): if so, the customer has paid, and the order is
+ * PAID with that charge recorded instead, so no money is kept for a cancelled order. While the
+ * processor cannot be asked, orders are left as they are.
  */
 export async function settleExpiredOrders(
   store: OrderStore,
@@ -35,34 +33,20 @@ export async function settleExpiredOrders(
   timeoutMs: number,
   options: ExpiryOptions = {},
 ): Promise<ExpiryResult> {
-  const batchSize = options.batchSize ?? 100;
-  const total: ExpiryResult = { cancelled: 0, paid: 0, unsettled: 0 };
-  for (;;) {
-    const batch = await store.transaction(async (tx) => {
-      const orders = await tx.lockUnpaidPlacedBefore(new Date(Date.now() - timeoutMs), batchSize);
-      const result: ExpiryResult & { seen: number } = { cancelled: 0, paid: 0, unsettled: 0, seen: orders.length };
-      for (const order of orders) {
-        let lost: Payment | undefined;
-        try {
-          lost = await findLostCharge(gateway, order);
-        } catch (err) {
-          options.onLookupFailed?.(order.id, err);
-          result.unsettled++;
-          continue;
-        }
-        if (lost) {
-          await transition(tx, order, 'PAID', null, lost);
-          result.paid++;
-        } else {
-          await transition(tx, order, 'CANCELLED', PAYMENT_TIMEOUT);
-          result.cancelled++;
-        }
+  const { cancelled, paid, failed } = await sweepLockedOrders(store, {
+    outcomes: ['cancelled', 'paid'] as const,
+    batchSize: options.batchSize,
+    lock: (tx, limit) => tx.lockUnpaidPlacedBefore(new Date(Date.now() - timeoutMs), limit),
+    ask: (order) => findLostCharge(gateway, order),
+    record: async (tx, order, lost) => {
+      if (lost) {
+        await transition(tx, order, 'PAID', null, lost);
+        return 'paid';
       }
-      return result;
-    });
-    total.cancelled += batch.cancelled;
-    total.paid += batch.paid;
-    total.unsettled += batch.unsettled;
-    if (batch.seen < batchSize || batch.unsettled > 0) return total;
-  }
+      await transition(tx, order, 'CANCELLED', PAYMENT_TIMEOUT);
+      return 'cancelled';
+    },
+    failed: (_tx, order, err) => options.onLookupFailed?.(order.id, err),
+  });
+  return { cancelled, paid, unsettled: failed };
 }

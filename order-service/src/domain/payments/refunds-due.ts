@@ -1,4 +1,6 @@
+import { sweepLockedOrders } from '../locked-order-sweep';
 import type { Order } from '../order';
+import { transition } from '../order-status';
 import type { OrderDeps, OrderStore, OrderTx } from '../ports';
 import type { PaymentGateway } from './payment-gateway';
 import { refundCharge } from './order-payments';
@@ -12,6 +14,13 @@ import { refundCharge } from './order-payments';
  * sweeper again later (refundOrdersDue). The refund's idempotency key is the charge's, so a try after
  * a lost answer is the same refund, not a second one.
  */
+
+/** Moves a locked order to CANCELLED or REFUNDED owing its charge back, to be given after the commit (refundNow). */
+export async function moveOwingRefund(tx: OrderTx, order: Order, to: 'CANCELLED' | 'REFUNDED', reason: string | null): Promise<Order> {
+  const moved = await transition(tx, order, to, reason);
+  await tx.markRefundDue(order.id);
+  return { ...moved, refundDue: true };
+}
 
 /** Gives back a locked order's charge if it is still owed; resolves the order as it now is. */
 async function refundIfDue(tx: OrderTx, gateway: PaymentGateway, order: Order): Promise<Order> {
@@ -41,46 +50,29 @@ export interface RefundsResult {
   waiting: number;
 }
 
-/** Failures in one batch after which a sweep takes the processor for down and ends. */
-const FAILURES_BEFORE_GIVING_UP = 3;
-
 /**
- * The sweeper's part: every order still owed a refund, least recently tried first, a batch per
- * transaction. An order the processor does not refund is noted as tried, which puts it behind the
- * others owed one, and the sweep goes on, so refunds it keeps refusing hold up nobody; after three
- * failures it ends, taking the processor for down, rather than holding the batch's row locks
- * through a timeout per order. A database error ends the sweep too.
+ * The sweeper's part (sweepLockedOrders): every order still owed a refund, least recently tried
+ * first. One the processor does not refund is noted as tried, which puts it behind the others owed
+ * one, so refunds it keeps refusing hold up nobody.
  */
 export async function refundOrdersDue(
   store: OrderStore,
   gateway: PaymentGateway,
   options: { batchSize?: number; onRefundFailed?: (orderId: string, err: unknown) => void } = {},
 ): Promise<RefundsResult> {
-  const batchSize = options.batchSize ?? 100;
-  const total: RefundsResult = { refunded: 0, waiting: 0 };
-  for (;;) {
-    const batch = await store.transaction(async (tx) => {
-      const orders = await tx.lockRefundsDue(batchSize);
-      const result = { refunded: 0, waiting: 0, seen: orders.length };
-      for (const order of orders) {
-        let refund;
-        try {
-          refund = await refundCharge(gateway, order);
-        } catch (err) {
-          options.onRefundFailed?.(order.id, err);
-          await tx.noteRefundTried(order.id);
-          result.waiting++;
-          if (result.waiting >= FAILURES_BEFORE_GIVING_UP) break;
-          continue;
-        }
-        await tx.recordRefund(order, refund);
-        result.refunded++;
-      }
-      return result;
-    });
-    total.refunded += batch.refunded;
-    total.waiting += batch.waiting;
-    // Not another batch after failures: the orders noted as tried would come round again at its end.
-    if (batch.seen < batchSize || batch.waiting > 0) return total;
-  }
+  const { refunded, failed } = await sweepLockedOrders(store, {
+    outcomes: ['refunded'] as const,
+    batchSize: options.batchSize,
+    lock: (tx, limit) => tx.lockRefundsDue(limit),
+    ask: (order) => refundCharge(gateway, order),
+    record: async (tx, order, refund) => {
+      await tx.recordRefund(order, refund);
+      return 'refunded';
+    },
+    failed: async (tx, order, err) => {
+      options.onRefundFailed?.(order.id, err);
+      await tx.noteRefundTried(order.id);
+    },
+  });
+  return { refunded, waiting: failed };
 }

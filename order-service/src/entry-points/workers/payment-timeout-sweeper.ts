@@ -72,7 +72,7 @@ export class PeriodicSweeper {
         });
       const expired = await part('settling unpaid orders', () => settleExpiredOrders(this.options.store, this.options.gateway, this.options.paymentTimeoutMs, {
         onLookupFailed: (orderId, err) =>
-          logger.warn({ orderId, err: (err as Error).message }, 'payment processor unreachable: this unpaid order waits for the next sweep'),
+          logger.warn({ orderId, err: failureReason(err) }, 'payment processor unreachable: this unpaid order waits for the next sweep'),
       }), { cancelled: 0, paid: 0, unsettled: 0 });
       const refunds = await part('giving back refunds owed', () => refundOrdersDue(this.options.store, this.options.gateway, {
         onRefundFailed: (orderId, err) =>
