@@ -219,9 +219,9 @@ const SUPERUSER_RESERVED_CONNECTIONS = 3;
 
 /** The in-cluster PostgreSQL takes as many connections as the most pods of its clients may open. */
 function checkDatabaseConnections(render) {
-  const pg = render.ofKind('StatefulSet').find((s) => s.spec?.template?.metadata?.labels?.['app.kubernetes.io/component'] === 'postgresql');
+  const pg = render.workloads().find((w) => w.obj.kind === 'StatefulSet' && w.component === 'postgresql');
   if (!pg) return [];
-  const setting = (pg.spec.template.spec.containers[0].args ?? []).map((a) => /^max_connections=(\d+)$/.exec(a)).find(Boolean);
+  const setting = (pg.spec.containers[0].args ?? []).map((a) => /^max_connections=(\d+)$/.exec(a)).find(Boolean);
   const max = setting ? Number(setting[1]) : 100; // PostgreSQL's default
   const hpas = render.ofKind('HorizontalPodAutoscaler');
   const parts = [];
@@ -241,7 +241,7 @@ function checkDatabaseConnections(render) {
   const need = pods * CONNECTIONS_PER_POD;
   const available = max - SUPERUSER_RESERVED_CONNECTIONS;
   return need > available
-    ? [`${refOf(pg)}: max_connections ${max} leaves ${available} connections, but ${parts.join(' and ')} pods (a rolling update's surge included) may open ${need}; raise postgresql.maxConnections`]
+    ? [`${pg.ref}: max_connections ${max} leaves ${available} connections, but ${parts.join(' and ')} pods (a rolling update's surge included) may open ${need}; raise postgresql.maxConnections`]
     : [];
 }
 

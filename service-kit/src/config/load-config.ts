@@ -39,6 +39,8 @@ export function loadConfig<S extends z.ZodObject>(schema: S, env: Env = process.
 export const configKeys = (schema: z.ZodObject): string[] => Object.keys(schema.shape).sort();
 
 /** Building blocks shared by every service's schema. */
+const secret = (minLength: number) => z.string().min(minLength, `must be at least ${minLength} characters`);
+
 export const env = {
   port: (fallback?: number) => {
     const base = z.coerce.number().int().min(1).max(65535);
@@ -55,7 +57,7 @@ export const env = {
       },
       { message: `must be a ${protocols.join(' or ')} URL` },
     ),
-  secret: (minLength: number) => z.string().min(minLength, `must be at least ${minLength} characters`),
+  secret,
   /**
    * A secret sent as an HTTP header value: printable ASCII without spaces. Node trims the spaces
    * around a header value it receives, and a line break is dropped (axios) or refused (Node) on the
@@ -63,10 +65,7 @@ export const env = {
    * run time (a Secret made from a file often ends in a newline).
    */
   headerSecret: (minLength: number) =>
-    z
-      .string()
-      .min(minLength, `must be at least ${minLength} characters`)
-      .regex(/^[\x21-\x7e]*$/, 'must be printable ASCII with no spaces or line breaks (it is sent as an HTTP header)'),
+    secret(minLength).regex(/^[\x21-\x7e]*$/, 'must be printable ASCII with no spaces or line breaks (it is sent as an HTTP header)'),
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** `90s`, `30m`, `1h`, `500ms`, or a bare number of seconds; parsed to milliseconds. */
   duration: (fallback: string) =>

@@ -34,6 +34,7 @@ export const unauthenticated = (message = 'Authentication is required') =>
 export const forbidden = (message = 'You are not allowed to do this') =>
   new AppError(403, 'FORBIDDEN', message);
 export const notFound = (message = 'Not found') => new AppError(404, 'NOT_FOUND', message);
+export const unsupportedMediaType = () => new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
 export const conflict = (code: string, message: string) => new AppError(409, code, message);
 export const serviceUnavailable = (message: string, cause?: unknown) =>
   new AppError(503, 'SERVICE_UNAVAILABLE', message, { cause });

@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { AppError } from '../errors/app-error';
+import { unsupportedMediaType } from '../errors/app-error';
 import { validateRequest } from './validate';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -63,7 +63,7 @@ export class ApiRouter {
     const run: Middleware = (ctx) => {
       // The body parser reads only JSON and leaves `{}` for anything else: a form or a text sent to a
       // PATCH of optional fields would otherwise answer 200 having changed nothing.
-      if (spec.body && unparsedBody(ctx)) throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
+      if (spec.body && unparsedBody(ctx)) throw unsupportedMediaType();
       const input = validateRequest(
         { params: spec.params, query: spec.query, body: spec.body },
         { params: ctx.params, query: ctx.query, body: (ctx.request as { body?: unknown }).body ?? {} },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AppError, type ErrorDetail } from '../errors/app-error';
+import { badRequest, type ErrorDetail } from '../errors/app-error';
 
 export type RequestPart = 'body' | 'query' | 'params';
 
@@ -38,23 +38,18 @@ function unstorableAt(value: unknown): { path: PropertyKey[]; message: string } 
   return undefined;
 }
 
-const invalid = (part: RequestPart | 'request', details: ErrorDetail[]) =>
-  new AppError(400, 'VALIDATION_FAILED', part === 'request' ? 'The request is invalid' : `The request ${part} is invalid`, { details });
+type Checked = { ok: true; data: unknown } | { ok: false; details: ErrorDetail[] };
 
 const fieldOf = (path: readonly PropertyKey[], part: RequestPart) => (path.length ? path.map(String).join('.') : part);
 
-/** Parse one part of a request; on failure a 400 VALIDATION_FAILED naming every bad field. */
-export function validate<S extends z.ZodType>(schema: S, value: unknown, part: RequestPart): z.output<S> {
+/** One part of a request parsed, or the bad fields it has. */
+function check(schema: z.ZodType, value: unknown, part: RequestPart): Checked {
   const result = schema.safeParse(value);
-  if (result.success) {
-    const found = unstorableAt(result.data);
-    if (!found) return result.data;
-    throw invalid(part, [{ field: fieldOf(found.path, part), in: part, message: found.message }]);
+  if (!result.success) {
+    return { ok: false, details: result.error.issues.map((issue) => ({ field: fieldOf(issue.path, part), in: part, message: describe(issue) })) };
   }
-  throw invalid(
-    part,
-    result.error.issues.map((issue) => ({ field: fieldOf(issue.path, part), in: part, message: describe(issue) })),
-  );
+  const found = unstorableAt(result.data);
+  return found ? { ok: false, details: [{ field: fieldOf(found.path, part), in: part, message: found.message }] } : { ok: true, data: result.data };
 }
 
 /**
@@ -66,19 +61,17 @@ export function validateRequest(
   values: Record<RequestPart, unknown>,
 ): Record<RequestPart, unknown> {
   const parsed: Record<RequestPart, unknown> = { params: undefined, query: undefined, body: undefined };
-  const failures: AppError[] = [];
+  const bad: { part: RequestPart; details: ErrorDetail[] }[] = [];
   for (const part of ['params', 'query', 'body'] as const) {
     const schema = schemas[part];
     if (!schema) continue;
-    try {
-      parsed[part] = validate(schema, values[part], part);
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err;
-      failures.push(err);
-    }
+    const checked = check(schema, values[part], part);
+    if (checked.ok) parsed[part] = checked.data;
+    else bad.push({ part, details: checked.details });
   }
-  if (failures.length === 1) throw failures[0];
-  if (failures.length) throw invalid('request', failures.flatMap((f) => f.details ?? []));
+  if (bad.length) {
+    throw badRequest(bad.length === 1 ? `The request ${bad[0].part} is invalid` : 'The request is invalid', bad.flatMap((b) => b.details));
+  }
   return parsed;
 }
 

@@ -1,6 +1,6 @@
 import type { Context, Middleware } from 'koa';
 import type { Logger } from 'pino';
-import { AppError } from '../../errors/app-error';
+import { AppError, unsupportedMediaType } from '../../errors/app-error';
 
 interface HttpLikeError {
   status?: number;
@@ -15,7 +15,7 @@ function fromHttpError(err: HttpLikeError): AppError | undefined {
   const status = err.status ?? err.statusCode;
   if (!status || status < 400 || (status >= 500 && status !== 501)) return undefined;
   if (status === 413) return new AppError(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large');
-  if (status === 415) return new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
+  if (status === 415) return unsupportedMediaType();
   if (status === 400) return new AppError(400, 'MALFORMED_JSON', 'The request body is not valid JSON');
   if (status === 404) return new AppError(404, 'NOT_FOUND', 'Not found');
   if (status === 405) return new AppError(405, 'METHOD_NOT_ALLOWED', 'Method not allowed');
