@@ -206,11 +206,11 @@ describe('refunds owed: a cancel or REFUNDED move commits first, its refund foll
       expect(res.status).toBe(200);
       expect(res.data.status).toBe('CANCELLED');
       expect(refundsOf(res.data)).toEqual([]);
-      expect((await h.service.sweeper.sweepOnce()).refundsWaiting).toBeGreaterThanOrEqual(1);
+      expect((await h.service.sweeper.sweepOnce()).refundsWaiting).toBe(1);
     } finally {
       processor.refundsFail = false;
     }
-    expect((await h.service.sweeper.sweepOnce()).refundsGiven).toBeGreaterThanOrEqual(1);
+    expect((await h.service.sweeper.sweepOnce()).refundsGiven).toBe(1);
     const refunded = await h.read(authorization, order.id);
     expect(refundsOf(refunded)).toEqual([expect.objectContaining({ status: 'succeeded', amount: order.total, reference: expect.stringMatching(/^re_/) })]);
     expect((await h.service.sweeper.sweepOnce()).refundsGiven).toBe(0);

@@ -133,7 +133,7 @@ describe('the Koa app factory', () => {
     const res = await http.post(`${pub.url}/api/things`, '{"name": "a\\ud800b", "count": 1}', { headers: { 'Content-Type': 'application/json' } });
     expect(res.status).toBe(400);
     expect(res.data.error).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'name', in: 'body', message: expect.stringContaining('surrogate') }] });
-    expect((await http.post(`${pub.url}/api/things`, { name: 'a\u{1F600}b', count: 1 })).status).not.toBe(400);
+    expect((await http.post(`${pub.url}/api/things`, { name: 'a\u{1F600}b', count: 1 })).status).toBe(201);
   });
 
   it('names the bad fields of every part of a request in one 400, not only of the first part', async () => {
