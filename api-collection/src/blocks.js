@@ -19,11 +19,14 @@ const shapeOfProduct = expectBody(
 );
 const shapeOfError = expectBody('the contract error body', "pm.expect(b.error).to.include.keys('code','message'); pm.expect(JSON.stringify(b)).to.not.match(/at .*\\.js:/);");
 
-/** Repeats the request (bounded) until check(body) holds, then asserts it once. */
-const pollUntil = (title, check, tries = 60, delayMs = 250) => [
+/**
+ * Repeats the request (bounded) until it answers `expectedStatus` and check(body) holds, then
+ * asserts both once: an error answer never passes as the state polled for.
+ */
+const pollUntil = (title, check, { expectedStatus = 200, tries = 60, delayMs = 250 } = {}) => [
   `const body = pm.response.json();`,
   `const key = 'poll:' + pm.info.requestId;`,
-  `const done = (${check})(body);`,
+  `const done = pm.response.code === ${expectedStatus} && (${check})(body);`,
   `const n = Number(pm.collectionVariables.get(key) || 0);`,
   `if (!done && n < ${tries}) {`,
   `  pm.collectionVariables.set(key, n + 1);`,
@@ -31,6 +34,7 @@ const pollUntil = (title, check, tries = 60, delayMs = 250) => [
   `  pm.execution.setNextRequest(pm.info.requestId);`,
   `} else {`,
   `  pm.collectionVariables.unset(key);`,
+  `  pm.test('status is ${expectedStatus}', () => pm.response.to.have.status(${expectedStatus}));`,
   `  pm.test(${JSON.stringify(title)}, () => pm.expect(done, JSON.stringify(body)).to.eql(true));`,
   `}`,
 ];

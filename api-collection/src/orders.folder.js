@@ -37,7 +37,7 @@ module.exports = folder('Orders', 'Orders, payments and the status machine (orde
     auth: 'customer',
     headers: { 'Idempotency-Key': 'order-{{runId}}' },
     body: { items: [{ productId: '{{productId}}', quantity: 1 }], shippingAddress: address },
-    tests: [status(201), set('idempotentOrderId', 'pm.response.json().id')],
+    tests: [status(201), shapeOfOrder, expectBody('a new order', "pm.expect(b.id).to.match(/^[0-9a-f-]{36}$/); pm.expect(b.status).to.eql('PENDING');"), set('idempotentOrderId', 'pm.response.json().id')],
   }),
   request('The same key and body return the first order', 'POST', O, {
     auth: 'customer',

@@ -15,7 +15,7 @@ module.exports = folder('Products', 'Catalog, search, categories and reviews (pr
   request('Admin creates a second product', 'POST', P, {
     auth: 'admin',
     body: newProduct('Rain Jacket', 10, 12900),
-    tests: [status(201), set('productId2', 'pm.response.json().id')],
+    tests: [status(201), shapeOfProduct, expectBody('a new id', "pm.expect(b.id).to.match(/^[a-f0-9]{24}$/); pm.expect(b.id).to.not.eql(pm.collectionVariables.get('productId'));"), set('productId2', 'pm.response.json().id')],
   }),
   request('Anyone reads a product', 'GET', `${P}/{{productId}}`, {
     tests: [status(200), shapeOfProduct, expectBody('that product', "pm.expect(b.name).to.eql('Trail Shoe');")],
@@ -52,7 +52,7 @@ module.exports = folder('Products', 'Catalog, search, categories and reviews (pr
   request('Another customer reviews it', 'POST', `${P}/{{productId}}/reviews`, {
     auth: 'other',
     body: { rating: 5, comment: 'Great grip.' },
-    tests: [status(201)],
+    tests: [status(201), expectBody('the review', 'pm.expect(b.rating).to.eql(5);')],
   }),
   request('A second review by the same customer is refused', 'POST', `${P}/{{productId}}/reviews`, {
     auth: 'customer',
@@ -68,7 +68,7 @@ module.exports = folder('Products', 'Catalog, search, categories and reviews (pr
   request('Admin deletes the second product', 'DELETE', `${P}/{{productId2}}`, { auth: 'admin', tests: [status(204)] }),
   // Polled: another replica may answer from its read cache for up to a second.
   request('A deleted product is gone', 'GET', `${P}/{{productId2}}`, {
-    tests: pollUntil('404 NOT_FOUND', "(b) => Boolean(b.error) && b.error.code === 'NOT_FOUND'"),
+    tests: pollUntil('error code is NOT_FOUND', "(b) => Boolean(b.error) && b.error.code === 'NOT_FOUND'", { expectedStatus: 404 }),
   }),
   request('A deleted product leaves the listings', 'GET', `${P}?category=collection-{{runId}}&limit=100`, {
     tests: pollUntil(

@@ -9,6 +9,6 @@ module.exports = folder('Smoke', 'Quick checks that each service answers through
     tests: [status(200), expectBody('the admin', "pm.expect(b.role).to.eql('admin');")],
   }),
   request('Smoke: the catalog answers', 'GET', `${P}?limit=1`, { tests: [status(200), shapeOfPage] }),
-  request('Smoke: categories answer', 'GET', `${P}/categories`, { tests: [status(200)] }),
+  request('Smoke: categories answer', 'GET', `${P}/categories`, { tests: [status(200), expectBody('a list of categories', "pm.expect(b.items).to.be.an('array');")] }),
   request('Smoke: orders answer', 'GET', `${O}?limit=1`, { auth: 'admin', tests: [status(200), shapeOfPage, set('smokeDone', 'true')] }),
 ]);

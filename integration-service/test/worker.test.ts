@@ -170,5 +170,6 @@ describe('the worker between order-service and product-service', () => {
       expect(order.history.filter((h) => h.status === 'CONFIRMED')).toHaveLength(1);
       expect(await stack.stockOf(productId)).toBe(3);
     }
-  });
+    // 200 orders made and paid, then read one by one: more than the file's two minutes on a busy machine.
+  }, 300_000);
 });

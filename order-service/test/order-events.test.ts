@@ -78,9 +78,8 @@ describe('order events on the ecommerce.orders exchange', () => {
     const { authorization, order } = await h.orderIn('CONFIRMED');
     expect((await h.pay(authorization, order.id)).status).toBe(409);
     expect((await h.setInternalStatus(order.id, 'CONFIRMED')).status).toBe(200);
+    expect(await h.outboxTypes(order.id)).toEqual(['order.created', 'order.paid', 'order.confirmed']);
     await h.events.expectTypes(order.id, ['order.created', 'order.paid', 'order.confirmed']);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(h.events.forOrder(order.id)).toHaveLength(3);
   });
 
   it('marks published rows and reports the backlog and counters on /metrics', async () => {

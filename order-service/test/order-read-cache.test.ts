@@ -48,8 +48,8 @@ describe('GET /api/orders/:id from the read cache', () => {
     const { id } = await h.pendingOrder(customer.authorization);
     expect(await statusOf(id)).toBe('PENDING');
     await elsewhere(id, 'CANCELLED');
-    // The entry would live 5 s; the notification arrives within milliseconds.
-    await eventually(async () => expect(await statusOf(id)).toBe('CANCELLED'), 1_000, 10);
+    // The entry would live 5 s; the notification arrives within milliseconds (3 s allows for a busy machine).
+    await eventually(async () => expect(await statusOf(id)).toBe('CANCELLED'), 3_000, 10);
   });
 
   it("shows this replica's own change in the answer to the very next read", async () => {

@@ -212,7 +212,7 @@ describe('the outbox relay while RabbitMQ is connected but takes no publishes (a
       broker.emit('unblocked');
       broker.release();
       // Without the resume the backoff would have over 2.5 s left by now.
-      await eventually(async () => expect(await pending(h)).toBe(0), 1500);
+      await eventually(async () => expect(await pending(h)).toBe(0), 2000);
     } finally {
       await relay.stop();
     }

@@ -61,6 +61,7 @@ describe('PATCH /internal/orders/:id/status (services)', () => {
     expect(again.status).toBe(200);
     expect(again.data).toEqual(first.data);
     expect(statuses(await h.read(authorization, order.id))).toEqual(['PENDING', 'PAID', 'CONFIRMED']);
+    expect(await h.outboxTypes(order.id)).toEqual(['order.created', 'order.paid', 'order.confirmed']);
     await h.events.expectTypes(order.id, ['order.created', 'order.paid', 'order.confirmed']);
   });
 
@@ -75,6 +76,7 @@ describe('PATCH /internal/orders/:id/status (services)', () => {
     const again = await h.setInternalStatus(order.id, 'REFUNDED', 'OUT_OF_STOCK');
     expect(again.status).toBe(200);
     expect((await h.read(authorization, order.id)).payments).toHaveLength(2);
+    expect(await h.outboxTypes(order.id)).toEqual(['order.created', 'order.paid', 'order.refunded']);
     const events = await h.events.expectTypes(order.id, ['order.created', 'order.paid', 'order.refunded']);
     expect(events[2].body.data).toMatchObject({ previousStatus: 'PAID', status: 'REFUNDED', reason: 'OUT_OF_STOCK' });
   });

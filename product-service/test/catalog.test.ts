@@ -210,8 +210,17 @@ describe('product catalog: create, read, change and delete', () => {
     expect(create.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['name', 'price', 'currency', 'category']));
   });
 
-  it('counts catalog changes in /metrics', async () => {
-    const metrics = await svc.api.get('/metrics');
-    expect(metrics.data).toMatch(/catalog_changes_total\{change="created",service="product-service"\} \d+/);
+  it('counts each catalog change in /metrics', async () => {
+    const counts = async () => {
+      const text = (await svc.api.get('/metrics')).data as string;
+      const count = (change: string) => Number(new RegExp(`^catalog_changes_total\\{change="${change}",service="product-service"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+      return { created: count('created'), updated: count('updated'), deleted: count('deleted') };
+    };
+    const before = await counts();
+    const created = await svc.api.post('/api/products', newProduct(), { headers: svc.admin });
+    expect(created.status).toBe(201);
+    expect((await svc.api.patch(`/api/products/${created.data.id}`, { price: 999 }, { headers: svc.admin })).status).toBe(200);
+    expect((await svc.api.delete(`/api/products/${created.data.id}`, { headers: svc.admin })).status).toBe(204);
+    expect(await counts()).toEqual({ created: before.created + 1, updated: before.updated + 1, deleted: before.deleted + 1 });
   });
 });

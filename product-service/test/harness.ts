@@ -24,9 +24,9 @@ export const newProduct = (overrides: Record<string, unknown> = {}) => ({
  * product-service's two apps on ephemeral ports, over a throwaway database on the test MongoDB
  * server (indexes created as main.ts does), with a user-service double that vouches for tokens.
  */
-export async function startProductService(options: { stock?: ProductServiceDeps['stock'] } = {}) {
+export async function startProductService(options: { stock?: ProductServiceDeps['stock']; mongoClient?: MongoClient } = {}) {
   const internalToken = `product-test-${randomBytes(12).toString('hex')}`;
-  const client = new MongoClient(testMongoUrl(), { maxPoolSize: 100 });
+  const client = options.mongoClient ?? new MongoClient(testMongoUrl(), { maxPoolSize: 100 });
   await client.connect();
   const db: Db = client.db(`products_test_${randomBytes(5).toString('hex')}`);
   await ensureIndexes(db);

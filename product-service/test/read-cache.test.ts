@@ -19,18 +19,20 @@ describe('the product read cache', () => {
     await client.close();
   });
 
+  // Long enough for the FerretDB round trips between filling an entry and the read expected to hit it.
+  const TTL_MS = 2000;
   const repository = (ttlMs = 60_000) => new CachedProductRepository(collections(db), { ttlMs, maxEntries: 100, maxListings: 10, maxBytes: 2 ** 20 });
   /** A change made straight in the database, as another replica's would be: this replica hears nothing of it. */
   const changeBehindItsBack = (id: string, changes: Record<string, unknown>) =>
     db.collection('products').updateOne({ _id: new ObjectId(id) }, { $set: changes });
 
   it('serves repeated reads from memory until the entry expires', async () => {
-    const cached = repository(300);
+    const cached = repository(TTL_MS);
     const { id } = await cached.insert(newProduct({ quantity: 5 }));
     expect((await cached.findById(id))?.quantity).toBe(5);
     await changeBehindItsBack(id, { quantity: 7 });
     expect((await cached.findById(id))?.quantity).toBe(5);
-    await new Promise((resolve) => setTimeout(resolve, 350));
+    await new Promise((resolve) => setTimeout(resolve, TTL_MS + 100));
     expect((await cached.findById(id))?.quantity).toBe(7);
   });
 
@@ -99,7 +101,7 @@ describe('the product read cache', () => {
   const firstPage = { skip: 0, limit: 10 };
 
   it('serves a listing and the category counts from memory until they expire', async () => {
-    const cached = repository(300);
+    const cached = repository(TTL_MS);
     const shelf = category();
     const { id } = await cached.insert(newProduct({ category: shelf, quantity: 5 }));
     expect((await cached.list({ category: shelf }, '-createdAt', firstPage)).items.map((p) => p.quantity)).toEqual([5]);
@@ -107,7 +109,7 @@ describe('the product read cache', () => {
     await changeBehindItsBack(id, { quantity: 7, category: `${shelf}-moved` });
     expect((await cached.list({ category: shelf }, '-createdAt', firstPage)).items.map((p) => p.quantity)).toEqual([5]);
     expect((await cached.categories()).find((c) => c.name === shelf)).toEqual(counted);
-    await new Promise((resolve) => setTimeout(resolve, 350));
+    await new Promise((resolve) => setTimeout(resolve, TTL_MS + 100));
     expect((await cached.list({ category: shelf }, '-createdAt', firstPage)).total).toBe(0);
     expect((await cached.categories()).find((c) => c.name === shelf)).toBeUndefined();
   });

@@ -58,7 +58,10 @@ describe('product-service start-up', () => {
   });
 
   it('starts again on a database whose indexes already exist (every restart and every replica does)', async () => {
-    const service = await startOnce();
-    expect(await service.stop()).toBe(0);
+    const first = await startOnce();
+    expect(await first.stop()).toBe(0);
+    expect((await client.db(database).collection('stock_movements').listIndexes().toArray()).some((index) => index.unique)).toBe(true);
+    const again = await startOnce();
+    expect(await again.stop()).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
 export * from './errors/app-error';
+export * from './errors/store-unreachable';
 export * from './config/load-config';
 export * from './logging/logger';
 export * from './logging/request-context';

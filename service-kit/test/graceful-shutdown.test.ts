@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import axios from 'axios';
+import { eventually } from '../src/testing';
 
 const fixture = path.join(__dirname, 'fixtures/slow-service.js');
 
@@ -18,17 +19,20 @@ function start(env: Record<string, string> = {}): Promise<{ child: ChildProcess;
   });
 }
 
+/** Resolves once the fixture has printed `count` lines saying a request reached its handler. */
+const requestsStarted = (output: () => string, count = 1) =>
+  eventually(() => expect(output().split('request started').length - 1).toBeGreaterThanOrEqual(count), 10_000);
+
 const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
 describe('graceful shutdown of a real process', () => {
   it('on SIGTERM finishes the request in flight, refuses new ones, closes connections and exits 0', async () => {
     const { child, port, output } = await start();
-    const inFlight = axios.get(`http://127.0.0.1:${port}/api/slow?ms=800`);
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    const inFlight = axios.get(`http://127.0.0.1:${port}/api/slow?ms=1500`);
+    await requestsStarted(output);
     const exit = exited(child);
     child.kill('SIGTERM');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    await expect(axios.get(`http://127.0.0.1:${port}/healthz`, { timeout: 1000 })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await eventually(() => expect(axios.get(`http://127.0.0.1:${port}/healthz`, { timeout: 1000 })).rejects.toMatchObject({ code: 'ECONNREFUSED' }), 1000);
     const res = await inFlight;
     expect(res.status).toBe(200);
     expect(res.data).toEqual({ done: true });
@@ -37,9 +41,9 @@ describe('graceful shutdown of a real process', () => {
   });
 
   it('cuts requests that outlast the drain bound and still exits 0', async () => {
-    const { child, port } = await start({ DRAIN_MS: '200' });
+    const { child, port, output } = await start({ DRAIN_MS: '200' });
     const inFlight = axios.get(`http://127.0.0.1:${port}/api/slow?ms=5000`).catch((err) => err);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await requestsStarted(output);
     const exit = exited(child);
     const started = Date.now();
     child.kill('SIGTERM');
@@ -49,9 +53,9 @@ describe('graceful shutdown of a real process', () => {
   });
 
   it('exits 1 when shutdown overruns its overall timeout', async () => {
-    const { child, port } = await start({ DRAIN_MS: '5000', SHUTDOWN_TIMEOUT_MS: '300' });
+    const { child, port, output } = await start({ DRAIN_MS: '5000', SHUTDOWN_TIMEOUT_MS: '300' });
     void axios.get(`http://127.0.0.1:${port}/api/slow?ms=5000`).catch(() => undefined);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await requestsStarted(output);
     const exit = exited(child);
     child.kill('SIGINT');
     expect(await exit).toBe(1);

@@ -228,7 +228,10 @@ describe('the Koa app factory', () => {
   });
 
   it('never logs a password', async () => {
-    await http.post(`${pub.url}/api/things`, { name: 'a', count: 1, password: 'hunter2-very-secret' });
+    const res = await http.post(`${pub.url}/api/things`, { name: 'with a password', count: 1, password: 'hunter2-very-secret' });
+    expect(res.status).toBe(201);
+    const logged = built.lines().find((l) => l.msg === 'creating thing' && (l.body as { name?: string }).name === 'with a password');
+    expect(logged?.body).toEqual({ name: 'with a password', count: 1, password: '[redacted]' });
     expect(JSON.stringify(built.lines())).not.toContain('hunter2-very-secret');
   });
 

@@ -183,11 +183,11 @@ describe('ReadThroughCache', () => {
   });
 
   it('reads again once an entry has outlived its ttl', async () => {
-    const cache = newCache(20);
+    const cache = newCache(500);
     const source = controlledSource();
     await keptEntry(cache, source, { id: 'a', version: 1 });
     expect(readGoesToSource(cache, source)).toBe(false);
-    await new Promise((resolve) => setTimeout(resolve, 40));
+    await new Promise((resolve) => setTimeout(resolve, 600));
     expect(readGoesToSource(cache, source)).toBe(true);
   });
 

@@ -140,7 +140,7 @@ describe('PATCH /api/users/:id/role (admin)', () => {
     expect(alone.data.error.code).toBe('LAST_ADMIN');
 
     const { tokens, user } = await signUp(svc.api, 'secondadmin');
-    await svc.api.patch(`/api/users/${user.id}/role`, { role: 'admin' }, bearer(adminToken));
+    expect((await svc.api.patch(`/api/users/${user.id}/role`, { role: 'admin' }, bearer(adminToken))).status).toBe(200);
     const [a, b] = await Promise.all([
       svc.api.patch(`/api/users/${user.id}/role`, { role: 'customer' }, bearer(adminToken)),
       svc.api.patch(`/api/users/${adminId}/role`, { role: 'customer' }, bearer(tokens.accessToken)),

@@ -69,6 +69,9 @@ describe('POST /api/users/token/refresh', () => {
 
   it('answers 401 once the refresh token has expired', async () => {
     const { email, password } = await signUp(svc.api, 'expiry');
+    // The control: a token of the same 1 s lifetime works while it lives.
+    const fresh = await shortLived.api.post('/api/users/login', { email, password });
+    expect((await refresh(fresh.data.refreshToken)).status).toBe(200);
     const login = await shortLived.api.post('/api/users/login', { email, password });
     expect(login.status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 1200));

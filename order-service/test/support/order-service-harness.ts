@@ -142,6 +142,17 @@ export async function startOrderService(options: HarnessOptions) {
     cancel(authorization: string, orderId: string) {
       return http.post(`/api/orders/${orderId}/cancel`, undefined, { headers: { Authorization: authorization } });
     },
+    /**
+     * The events written for an order, oldest first, read from the outbox: they commit with the
+     * change, so unlike the queue this is exact the moment the request has answered.
+     */
+    async outboxTypes(orderId: string): Promise<string[]> {
+      const rows: { routing_key: string }[] = await dataSource.query(
+        `SELECT routing_key FROM outbox WHERE payload->'data'->>'orderId' = $1 ORDER BY created_at, id`,
+        [orderId],
+      );
+      return rows.map((row) => row.routing_key);
+    },
     async read(authorization: string, orderId: string) {
       return (await http.get(`/api/orders/${orderId}`, { headers: { Authorization: authorization } })).data;
     },

@@ -3,3 +3,4 @@ export * from './helpers';
 export * from './service-process';
 export * from './boot-test';
 export * from './user-service-double';
+export * from './tcp-proxy';

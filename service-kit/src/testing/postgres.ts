@@ -3,7 +3,7 @@ import { Client } from 'pg';
 
 /** The server tests create their throwaway databases on (the test command provisions it). */
 export const testPostgresAdminUrl = () =>
-  process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  process.env.TEST_POSTGRES_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres';
 
 export interface TestDatabase {
   url: string;

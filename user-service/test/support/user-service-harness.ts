@@ -32,11 +32,13 @@ export async function startUserService(
     logger?: Logger;
     /** Another replica: share this database (the first instance drops it). */
     replicaOf?: RunningUserService;
+    /** The URL the service connects with, given the test database's (e.g. through a proxy). */
+    connectVia?: (databaseUrl: string) => string;
   } = {},
 ): Promise<RunningUserService> {
   const logger = options.logger ?? silentLogger();
   const db = options.replicaOf?.db ?? (await createTestDatabase(options.prefix ?? 'users'));
-  const dataSource = createDataSource(db.url);
+  const dataSource = createDataSource(options.connectVia ? options.connectVia(db.url) : db.url);
   await dataSource.initialize();
   await prepareDatabase(dataSource, logger, ADMIN);
   const apps = createUserServiceApp({

@@ -1,6 +1,7 @@
 import type { Context, Middleware } from 'koa';
 import type { Logger } from 'pino';
 import { AppError, unsupportedMediaType } from '../../errors/app-error';
+import { isStoreUnreachable } from '../../errors/store-unreachable';
 
 interface HttpLikeError {
   status?: number;
@@ -23,13 +24,19 @@ function fromHttpError(err: HttpLikeError): AppError | undefined {
   return new AppError(status, 'BAD_REQUEST', err.expose && err.message ? err.message : 'Bad request');
 }
 
+/** A database that is down or dropped the connection: the request may well work in a moment. */
+const storeUnreachable = () =>
+  new AppError(503, 'SERVICE_UNAVAILABLE', 'A store this service needs is unreachable, try again shortly', { headers: { 'Retry-After': '1' } });
+
 /**
- * The one place where errors become responses. Operational errors keep their status and code;
- * anything else is a 500 whose details stay in the log, never in the body.
+ * The one place where errors become responses. Operational errors keep their status and code, an
+ * unreachable database is a 503 to retry; anything else is a 500 whose details stay in the log,
+ * never in the body.
  */
 export function errorHandler(logger: Logger): Middleware {
   const respond = (ctx: Context, caught: unknown) => {
-    const err = caught instanceof AppError ? caught : fromHttpError(caught as HttpLikeError);
+    const err =
+      caught instanceof AppError ? caught : (fromHttpError(caught as HttpLikeError) ?? (isStoreUnreachable(caught) ? storeUnreachable() : undefined));
     if (err) {
       if (err.status >= 500) logger.error({ err: caught }, err.message);
       ctx.status = err.status;

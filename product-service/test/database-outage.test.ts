@@ -1,0 +1,40 @@
+import { startTcpProxy, testMongoUrl, type TcpProxy } from '@ecommerce/service-kit/testing';
+import { createMongoClient } from '../src/data-access/mongo-client';
+import { startProductService, type ProductService } from './harness';
+
+// MongoDB behind a TCP hop the test can cut, reached with the service's own client settings
+// (server selection gives up after 5 s), as a database that restarts or fails over.
+let proxy: TcpProxy;
+let svc: ProductService;
+beforeAll(async () => {
+  const server = new URL(testMongoUrl());
+  proxy = await startTcpProxy(server.hostname, Number(server.port || 27017));
+  const url = new URL(testMongoUrl());
+  url.hostname = proxy.host;
+  url.port = String(proxy.port);
+  url.searchParams.set('directConnection', 'true');
+  svc = await startProductService({ mongoClient: createMongoClient(url.toString()).client });
+});
+afterAll(async () => {
+  proxy?.restore();
+  await svc?.close();
+  await proxy?.close();
+});
+
+describe('while its database is unreachable', () => {
+  it('answers 503 SERVICE_UNAVAILABLE with Retry-After instead of a 500, and serves again once the database is back', async () => {
+    const product = await svc.createProduct();
+    const listing = () => svc.api.get(`/api/products?category=${encodeURIComponent(product.category)}&q=${Date.now()}`);
+    expect((await listing()).status).toBe(200);
+
+    proxy.cut();
+    const during = await listing();
+    expect(during.status).toBe(503);
+    expect(during.headers['retry-after']).toBe('1');
+    expect(during.data).toEqual({ error: { code: 'SERVICE_UNAVAILABLE', message: 'A store this service needs is unreachable, try again shortly' } });
+
+    proxy.restore();
+    const after = await listing();
+    expect(after.status).toBe(200);
+  }, 30_000);
+});
