@@ -18,7 +18,11 @@ export class Accounts {
   ) {}
 
   /** Every new account is a customer: the role is never taken from the caller. */
-  async register(input: Registration): Promise<PublicUser> {
+  register(input: Registration): Promise<PublicUser> {
+    return this.passwords.admit(() => this.admittedRegister(input));
+  }
+
+  private async admittedRegister(input: Registration): Promise<PublicUser> {
     const passwordHash = await this.passwords.hash(input.password);
     const created = await this.users.insert({
       id: randomUUID(),

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
+import { AppError } from '@ecommerce/service-kit';
 
 /**
  * Argon2id at OWASP's minimum profile (19 MiB, 2 passes, 1 lane): about 40 ms per hash here, and
@@ -7,12 +8,40 @@ import argon2 from 'argon2';
  */
 export const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
+/**
+ * Sign-ins and sign-ups one replica works on at once. Each costs up to two hashes of ~40 ms on
+ * libuv's four threads, so 32 waiting is about half a second of queue; past that, anyone (a flood
+ * of made-up emails needs no account) would make every real sign-in wait until it timed out.
+ */
+export const DEFAULT_MAX_IN_FLIGHT = 32;
+
 export class PasswordHasher {
   /** Verified against for unknown accounts, so the answer takes as long as for a wrong password. */
   private readonly dummyHash: Promise<string>;
+  private readonly maxInFlight: number;
+  private inFlight = 0;
 
-  constructor() {
+  constructor(options: { maxInFlight?: number } = {}) {
     this.dummyHash = argon2.hash(randomBytes(32).toString('base64url'), ARGON2_OPTIONS);
+    this.maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
+  }
+
+  /**
+   * Runs a sign-in or sign-up whose hashing this replica has room for, or refuses it at once with
+   * 503 and Retry-After before it does anything (a refused sign-in counts no attempt).
+   */
+  async admit<T>(work: () => Promise<T>): Promise<T> {
+    if (this.inFlight >= this.maxInFlight) {
+      throw new AppError(503, 'SERVICE_UNAVAILABLE', 'Too many sign-ins and sign-ups at once, try again shortly', {
+        headers: { 'Retry-After': '1' },
+      });
+    }
+    this.inFlight++;
+    try {
+      return await work();
+    } finally {
+      this.inFlight--;
+    }
   }
 
   hash(password: string): Promise<string> {

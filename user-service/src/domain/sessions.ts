@@ -49,7 +49,11 @@ export class Sessions {
    * replica, so a burst of parallel guesses gets no more checks than the limit. Unknown emails go
    * through the same steps (a dummy hash included) and get the same answers.
    */
-  async login(emailInput: string, password: string): Promise<TokenPair> {
+  login(emailInput: string, password: string): Promise<TokenPair> {
+    return this.deps.passwords.admit(() => this.admittedLogin(emailInput, password));
+  }
+
+  private async admittedLogin(emailInput: string, password: string): Promise<TokenPair> {
     const { users, loginAttempts, passwords } = this.deps;
     const email = normaliseEmail(emailInput);
     const { attempts, retryAfterSeconds } = await loginAttempts.recordAttempt(email, this.policy.loginWindowSeconds);

@@ -32,6 +32,7 @@ export async function startUserService(
     logger?: Logger;
     /** Another replica: share this database (the first instance drops it). */
     replicaOf?: RunningUserService;
+    passwords?: UserServiceDeps['passwords'];
     /** The URL the service connects with, given the test database's (e.g. through a proxy). */
     connectVia?: (databaseUrl: string) => string;
   } = {},
@@ -47,6 +48,7 @@ export async function startUserService(
     lifecycle: new Lifecycle(logger),
     dataSource,
     policy: options.policy,
+    passwords: options.passwords,
   });
   const pub = await startTestServer(apps.publicApp);
   const internal = await startTestServer(apps.internalApp);
