@@ -67,6 +67,7 @@ describe('product catalog: create, read, change and delete', () => {
     ['a negative quantity', { quantity: -3 }, 'quantity'],
     ['a fractional quantity', { quantity: 1.5 }, 'quantity'],
     ['a lower-case currency', { currency: 'eur' }, 'currency'],
+    ['a currency code ISO 4217 does not have', { currency: 'EUS' }, 'currency'],
     ['a query operator where the name belongs', { name: { $gt: '' } }, 'name'],
     ['a query operator where the category belongs', { category: { $ne: null } }, 'category'],
     ['an empty name', { name: '   ' }, 'name'],

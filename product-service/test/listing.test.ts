@@ -128,7 +128,17 @@ describe('product listing: filters, search, sorting, paging, batch look-up and c
     const response = await svc.api.get('/api/products', { params: { ids: wanted.join(',') } });
     expect(response.status).toBe(200);
     expect(response.data.items).toEqual([made.cherry, made.apple]);
-    expect(response.data.total).toBe(2);
+    expect(response.data).toMatchObject({ page: 1, limit: 3, total: 2 });
+  });
+
+  it('counts a repeated id once, also against the limit of 100', async () => {
+    const ids = [...Array.from({ length: 100 }, (_, i) => i.toString(16).padStart(24, '0')), made.apple.id, made.apple.id.toUpperCase()];
+    const response = await svc.api.get('/api/products', { params: { ids: ids.join(',') } });
+    expect(response.status).toBe(400);
+    expect(response.data.error.details).toEqual([expect.objectContaining({ field: 'ids', message: 'at most 100 distinct ids' })]);
+    const repeated = await svc.api.get('/api/products', { params: { ids: [...ids.slice(0, 99), made.apple.id, made.apple.id.toUpperCase()].join(',') } });
+    expect(repeated.status).toBe(200);
+    expect(repeated.data).toMatchObject({ items: [made.apple], limit: 100, total: 1 });
   });
 
   it('refuses a batch with a malformed id or more than 100 ids', async () => {

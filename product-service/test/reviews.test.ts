@@ -21,7 +21,11 @@ describe('product reviews and ratings', () => {
       comment: 'Solid cup',
       createdAt: expect.any(String),
     });
-    expect((await svc.api.get(`/api/products/${product.id}`)).data).toMatchObject({ ratingAverage: 4, ratingCount: 1 });
+    const rated = (await svc.api.get(`/api/products/${product.id}`)).data;
+    expect(rated).toMatchObject({ ratingAverage: 4, ratingCount: 1 });
+    // The rating is part of the product, so a change to it is a change of the product.
+    expect(rated.updatedAt > product.updatedAt).toBe(true);
+    expect(rated.updatedAt >= response.data.createdAt).toBe(true);
 
     const again = await svc.api.post(`/api/products/${product.id}/reviews`, { rating: 1 }, { headers: user });
     expect(again.status).toBe(409);

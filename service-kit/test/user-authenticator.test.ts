@@ -137,12 +137,15 @@ describe('user authentication through user-service', () => {
     const auth = new UserAuthenticator({ userService: createServiceClient({ baseURL: server.url }), logger: silentLogger(), now });
     const app = await startTestServer(protectedApp(auth));
     try {
-      expect((await http.get(`${app.url}/api/me`)).status).toBe(401);
+      const missing = await http.get(`${app.url}/api/me`);
+      expect(missing.status).toBe(401);
+      expect(missing.headers['www-authenticate']).toBe('Bearer');
       expect((await http.get(`${app.url}/api/me`, { headers: { Authorization: 'Basic abc' } })).status).toBe(401);
       expect(state.calls).toBe(0);
       const refused = await http.get(`${app.url}/api/me`, { headers: { Authorization: `Bearer ${token('nobody', inSeconds(900))}` } });
       expect(refused.status).toBe(401);
       expect(refused.data.error.code).toBe('UNAUTHENTICATED');
+      expect(refused.headers['www-authenticate']).toBe('Bearer');
     } finally {
       await app.close(100);
       await server.close(100);

@@ -76,6 +76,7 @@ describe('access tokens that must be refused', () => {
     const me = await svc.api.get('/api/users/me', { headers: { Authorization: `Bearer ${token}` } });
     expect(me.status).toBe(401);
     expect(me.data.error.code).toBe('UNAUTHENTICATED');
+    expect(me.headers['www-authenticate']).toBe('Bearer');
     const verified = await verify(token);
     expect(verified.status).toBe(401);
     expect(verified.data.error.code).toBe('UNAUTHENTICATED');

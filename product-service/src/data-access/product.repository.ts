@@ -150,7 +150,8 @@ export class ProductRepository implements ProductStore, RatingsStore, StockStore
   async raiseRatingTotals(id: string, totals: RatingTotals): Promise<void> {
     await this.products.updateOne(
       { _id: toObjectId(id), ratingCount: { $lt: totals.count } },
-      { $set: { ratingCount: totals.count, ratingSum: totals.sum } },
+      // The product as clients see it changed (its rating), so its updatedAt moves too.
+      { $set: { ratingCount: totals.count, ratingSum: totals.sum, updatedAt: new Date() } },
     );
   }
 

@@ -11,11 +11,16 @@ const productIdParam = z.string().transform((id) => (isProductId(id) ? id : ''))
 
 export const productIdParams = z.object({ id: productIdParam });
 
-/** `a,b,c`: at most 100 product ids; a malformed one is a 400 naming its position. */
+/**
+ * `a,b,c`: at most 100 distinct product ids, a repeated one counted once; a malformed one is a 400
+ * naming its position as sent.
+ */
 export const productIdList = z
   .string()
   .transform((value) => value.split(',').map((id) => id.trim()).filter(Boolean))
-  .pipe(z.array(z.string().refine(isProductId, 'must be a product id (24 hexadecimal characters)')).min(1, 'name at least one product id').max(100, 'at most 100 ids'));
+  .pipe(z.array(z.string().refine(isProductId, 'must be a product id (24 hexadecimal characters)')).min(1, 'name at least one product id'))
+  .transform((ids) => [...new Set(ids.map((id) => id.toLowerCase()))])
+  .pipe(z.array(z.string()).max(100, 'at most 100 distinct ids'));
 
 const imageUrl = z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).max(2048, 'must be at most 2048 characters');
 

@@ -85,8 +85,8 @@ export const schemas = {
   page: <T extends z.ZodType>(item: T) =>
     z.object({ items: z.array(item), page: z.number().int(), limit: z.number().int(), total: z.number().int() }),
   uuid: z.uuid(),
-  /** An ISO 4217 code: three capital letters. */
-  currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR'),
+  /** An ISO 4217 code in use (ICU's list, as Intl knows it): EUR, not eur or EUS. */
+  currency: z.enum(Intl.supportedValuesOf('currency') as [string, ...string[]], { error: 'must be an ISO 4217 code such as EUR' }),
   /** Money in minor units: a non-negative whole number, never a float. */
   minorUnits: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
 };
