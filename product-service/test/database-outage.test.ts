@@ -9,9 +9,7 @@ let svc: ProductService;
 beforeAll(async () => {
   const server = new URL(testMongoUrl());
   proxy = await startTcpProxy(server.hostname, Number(server.port || 27017));
-  const url = new URL(testMongoUrl());
-  url.hostname = proxy.host;
-  url.port = String(proxy.port);
+  const url = new URL(proxy.urlFor(testMongoUrl()));
   url.searchParams.set('directConnection', 'true');
   svc = await startProductService({ mongoClient: createMongoClient(url.toString()).client });
 });
@@ -21,8 +19,8 @@ afterAll(async () => {
   await proxy?.close();
 });
 
-describe('while its database is unreachable', () => {
-  it('answers 503 SERVICE_UNAVAILABLE with Retry-After instead of a 500, and serves again once the database is back', async () => {
+describe('product-service while MongoDB is unreachable', () => {
+  it('answers a catalog search with 503 SERVICE_UNAVAILABLE and Retry-After, not 500, and serves it again once MongoDB is back', async () => {
     const product = await svc.createProduct();
     const listing = () => svc.api.get(`/api/products?category=${encodeURIComponent(product.category)}&q=${Date.now()}`);
     expect((await listing()).status).toBe(200);

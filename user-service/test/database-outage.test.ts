@@ -7,15 +7,7 @@ let svc: RunningUserService;
 beforeAll(async () => {
   const server = new URL(testPostgresAdminUrl());
   proxy = await startTcpProxy(server.hostname, Number(server.port || 5432));
-  svc = await startUserService({
-    prefix: 'users_outage',
-    connectVia: (databaseUrl) => {
-      const url = new URL(databaseUrl);
-      url.hostname = proxy.host;
-      url.port = String(proxy.port);
-      return url.toString();
-    },
-  });
+  svc = await startUserService({ prefix: 'users_outage', connectVia: (databaseUrl) => proxy.urlFor(databaseUrl) });
 });
 afterAll(async () => {
   proxy?.restore();
@@ -23,8 +15,8 @@ afterAll(async () => {
   await proxy?.close();
 });
 
-describe('while its database is unreachable', () => {
-  it('answers 503 SERVICE_UNAVAILABLE with Retry-After instead of a 500, and serves again once the database is back', async () => {
+describe('user-service while PostgreSQL is unreachable', () => {
+  it('answers sign-ins and signed-in requests with 503 SERVICE_UNAVAILABLE and Retry-After, not 500, and serves them again once PostgreSQL is back', async () => {
     const { tokens } = await signUp(svc.api, 'outage');
     const me = () => svc.api.get('/api/users/me', bearer(tokens.accessToken));
     expect((await me()).status).toBe(200);

@@ -4,6 +4,8 @@ export interface TcpProxy {
   /** host:port to connect to instead of the target. */
   host: string;
   port: number;
+  /** A connection URL (postgres://, mongodb://) with its host and port replaced by the proxy's. */
+  urlFor(url: string): string;
   /** Drops every open connection and every new one until restore(), as a server that went away. */
   cut(): void;
   restore(): void;
@@ -34,6 +36,12 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
   return {
     host: '127.0.0.1',
     port,
+    urlFor(url) {
+      const through = new URL(url);
+      through.hostname = '127.0.0.1';
+      through.port = String(port);
+      return through.toString();
+    },
     cut() {
       cut = true;
       for (const socket of open) socket.destroy();
