@@ -21,9 +21,10 @@ if ! local_stack_running; then
 elif [ "${1:-}" != --quick ]; then
   # Figures for RESULTS.md come from the stack this script starts: request logs at warn, products
   # on a fresh database. A stack left running (local-up.sh logs at info) would measure its logger.
-  level="$(tr '\0' '\n' <"/proc/$(cat .local/run/product-service.pid)/environ" 2>/dev/null | sed -n 's/^LOG_LEVEL=//p')"
-  if [ "$level" != warn ] && [ "${BENCH_ON_RUNNING_STACK:-}" != 1 ]; then
-    die "a local stack is running (LOG_LEVEL=${level:-unknown}); stop it with scripts/local-down.sh so this run starts its own, or set BENCH_ON_RUNNING_STACK=1 to measure it as it is"
+  environ="$(tr '\0' '\n' <"/proc/$(cat .local/run/product-service.pid 2>/dev/null)/environ" 2>/dev/null || true)"
+  level="$(sed -n 's/^LOG_LEVEL=//p' <<<"$environ")"
+  if { [ "$level" != warn ] || ! grep -q '^MONGODB_URL=.*/products_bench$' <<<"$environ"; } && [ "${BENCH_ON_RUNNING_STACK:-}" != 1 ]; then
+    die "a local stack is running (LOG_LEVEL=${level:-unknown}, not on a fresh products_bench database); stop it with scripts/local-down.sh so this run starts its own, or set BENCH_ON_RUNNING_STACK=1 to measure it as it is"
   fi
 fi
 node bench/bench.js "$@"

@@ -77,6 +77,7 @@ describe('POST /api/orders', () => {
     ['the same product twice', body([{ productId: 'a'.repeat(24), quantity: 1 }, { productId: 'A'.repeat(24), quantity: 1 }]), ['items.1.productId']],
     ['no shipping address', { items: [{ productId: 'a'.repeat(24), quantity: 1 }] }, ['shippingAddress']],
     ['a blank city and a bad country', body([{ productId: 'a'.repeat(24), quantity: 1 }], { ...ADDRESS, city: '  ', country: 'GBR' }), ['shippingAddress.city', 'shippingAddress.country']],
+    ['a country code that is not assigned', body([{ productId: 'a'.repeat(24), quantity: 1 }], { ...ADDRESS, country: 'QQ' }), ['shippingAddress.country']],
     ['an overlong name', body([{ productId: 'a'.repeat(24), quantity: 1 }], { ...ADDRESS, name: 'x'.repeat(201) }), ['shippingAddress.name']],
   ])('400 VALIDATION_FAILED for %s', async (_case, payload, expected) => {
     const res = await h.placeOrder(h.customer().authorization, payload);

@@ -71,6 +71,12 @@ describe('POST /api/orders with an Idempotency-Key', () => {
     const product = h.products.add();
     const res = await h.placeOrder(h.customer().authorization, { items: [{ productId: product.id, quantity: 1 }], shippingAddress: ADDRESS }, { 'Idempotency-Key': key });
     expect(res.status).toBe(400);
-    expect(res.data.error.details).toEqual([expect.objectContaining({ field: 'Idempotency-Key' })]);
+    expect(res.data.error.details).toEqual([expect.objectContaining({ field: 'Idempotency-Key', in: 'headers' })]);
+  });
+
+  it('names a bad Idempotency-Key and a bad body in the same 400', async () => {
+    const res = await h.placeOrder(h.customer().authorization, { items: [], shippingAddress: ADDRESS }, { 'Idempotency-Key': 'k'.repeat(256) });
+    expect(res.status).toBe(400);
+    expect(res.data.error.details.map((detail: { field: string }) => detail.field)).toEqual(['Idempotency-Key', 'items']);
   });
 });

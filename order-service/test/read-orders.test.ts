@@ -81,6 +81,12 @@ describe('GET /api/orders and /api/orders/:id', () => {
     expect(pendingOfAlice.data.total).toBe(3);
   });
 
+  it('lets a customer name their own id in the filter, in either case', async () => {
+    const res = await get(`/api/orders?userId=${alice.user.userId.toUpperCase()}&status=PENDING`, alice.authorization);
+    expect(res.status).toBe(200);
+    expect(res.data.total).toBe(3);
+  });
+
   it('403 when a customer asks for another user’s orders', async () => {
     const res = await get(`/api/orders?userId=${bob.user.userId}`, alice.authorization);
     expect(res.status).toBe(403);

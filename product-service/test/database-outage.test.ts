@@ -1,12 +1,17 @@
-import { startTcpProxy, testMongoUrl, type TcpProxy } from '@ecommerce/service-kit/testing';
+import { eventually, startTcpProxy, testMongoUrl, type TcpProxy } from '@ecommerce/service-kit/testing';
 import { createMongoClient } from '../src/data-access/mongo-client';
 import { startProductService, type ProductService } from './harness';
 
 // MongoDB behind a TCP hop the test can cut, reached with the service's own client settings
-// (server selection gives up after 5 s), as a database that restarts or fails over.
+// (server selection gives up after 5 s), as a database that restarts or fails over. A hop stands
+// in for one plain mongodb:// server only: not for a replica set's several hosts, SRV or TLS.
+const plainServer = /^mongodb:\/\/[^,/]+(\/[^?]*)?(\?(?!.*\b(tls|ssl)=true).*)?$/.test(testMongoUrl());
+const SKIP_REASON = 'skipped: MONGODB_URL names several hosts, SRV or TLS, which a TCP hop in front of one server cannot stand in for';
+
 let proxy: TcpProxy;
 let svc: ProductService;
 beforeAll(async () => {
+  if (!plainServer) return;
   const server = new URL(testMongoUrl());
   proxy = await startTcpProxy(server.hostname, Number(server.port || 27017));
   const url = new URL(proxy.urlFor(testMongoUrl()));
@@ -20,7 +25,8 @@ afterAll(async () => {
 });
 
 describe('product-service while MongoDB is unreachable', () => {
-  it('answers a catalog search with 503 SERVICE_UNAVAILABLE and Retry-After, not 500, and serves it again once MongoDB is back', async () => {
+  if (!plainServer) console.warn(`database outage test ${SKIP_REASON}`);
+  (plainServer ? it : it.skip)('answers a catalog search with 503 SERVICE_UNAVAILABLE and Retry-After, not 500, and serves it again once MongoDB is back', async () => {
     const product = await svc.createProduct();
     const listing = () => svc.api.get(`/api/products?category=${encodeURIComponent(product.category)}&q=${Date.now()}`);
     expect((await listing()).status).toBe(200);
@@ -32,7 +38,6 @@ describe('product-service while MongoDB is unreachable', () => {
     expect(during.data).toEqual({ error: { code: 'SERVICE_UNAVAILABLE', message: 'A store this service needs is unreachable, try again shortly' } });
 
     proxy.restore();
-    const after = await listing();
-    expect(after.status).toBe(200);
+    await eventually(async () => expect((await listing()).status).toBe(200));
   }, 30_000);
 });

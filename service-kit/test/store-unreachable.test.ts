@@ -10,6 +10,8 @@ describe('isStoreUnreachable', () => {
     ['PostgreSQL shutting down (57P01), inside TypeORM’s QueryFailedError', Object.assign(new Error('terminating connection due to administrator command'), { name: 'QueryFailedError', driverError: { code: '57P01' } })],
     ['PostgreSQL out of connections (53300)', Object.assign(new Error('sorry, too many clients already'), { code: '53300' })],
     ['a connection exception (class 08)', Object.assign(new Error('connection failure'), { code: '08006' })],
+    ['a MongoDB primary stepping down (NotWritablePrimary)', Object.assign(new Error('not primary'), { name: 'MongoServerError', code: 10107 })],
+    ['a MongoDB error the driver labels retryable', Object.assign(new Error('interrupted'), { name: 'MongoServerError', code: 11602, errorLabels: ['RetryableWriteError'] })],
     ['the cause of a wrapper', new Error('could not read', { cause: Object.assign(new Error('x'), { code: 'ECONNRESET' }) })],
   ])('is true for %s', (_what, err) => {
     expect(isStoreUnreachable(err)).toBe(true);
@@ -20,6 +22,8 @@ describe('isStoreUnreachable', () => {
     ['a unique violation', Object.assign(new Error('duplicate key value'), { name: 'QueryFailedError', driverError: { code: '23505' } })],
     ['a MongoDB duplicate key', Object.assign(new Error('E11000 duplicate key error'), { name: 'MongoServerError', code: 11000 })],
     ['a syntax error in SQL', Object.assign(new Error('syntax error'), { code: '42601' })],
+    ['a statement sent with the wrong number of parameters (08P01, a bug)', Object.assign(new Error('bind message supplies 2 parameters, but prepared statement "" requires 3'), { code: '08P01' })],
+    ['a MongoDB validation failure', Object.assign(new Error('Document failed validation'), { name: 'MongoServerError', code: 121, errorLabels: [] })],
     ['a non-error', 'boom'],
     ['nothing', undefined],
   ])('is false for %s', (_what, err) => {

@@ -44,6 +44,7 @@ describe('POST /api/users/login', () => {
     expect(unknownEmail.status).toBe(401);
     expect(wrongPassword.data).toEqual(unknownEmail.data);
     expect(wrongPassword.data.error.code).toBe('INVALID_CREDENTIALS');
+    expect([wrongPassword.headers['www-authenticate'], unknownEmail.headers['www-authenticate']]).toEqual(['Bearer', 'Bearer']);
   });
 
   it('answers 400 VALIDATION_FAILED when the email or password is missing', async () => {

@@ -29,9 +29,10 @@ export class AppError extends Error {
 
 export const badRequest = (message: string, details?: ErrorDetail[]) =>
   new AppError(400, 'VALIDATION_FAILED', message, { details });
-/** RFC 9110 asks a 401 to name the scheme that would work: a Bearer access token, here. */
+/** RFC 9110 asks every 401 to name the scheme that would work: a Bearer access token, here. */
+export const BEARER_CHALLENGE = { 'WWW-Authenticate': 'Bearer' } as const;
 export const unauthenticated = (message = 'Authentication is required') =>
-  new AppError(401, 'UNAUTHENTICATED', message, { headers: { 'WWW-Authenticate': 'Bearer' } });
+  new AppError(401, 'UNAUTHENTICATED', message, { headers: BEARER_CHALLENGE });
 export const forbidden = (message = 'You are not allowed to do this') =>
   new AppError(403, 'FORBIDDEN', message);
 export const notFound = (message = 'Not found') => new AppError(404, 'NOT_FOUND', message);

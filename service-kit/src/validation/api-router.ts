@@ -9,7 +9,12 @@ type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type AnyObject = z.ZodObject;
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
 
-export interface RouteSpec<P extends AnyObject | undefined, Q extends AnyObject | undefined, B extends z.ZodType | undefined> {
+export interface RouteSpec<
+  P extends AnyObject | undefined,
+  Q extends AnyObject | undefined,
+  B extends z.ZodType | undefined,
+  H extends AnyObject | undefined = undefined,
+> {
   method: Method;
   /** Koa path syntax (`/api/orders/:id`); converted to `{id}` in the OpenAPI document. */
   path: string;
@@ -20,10 +25,11 @@ export interface RouteSpec<P extends AnyObject | undefined, Q extends AnyObject 
   params?: P;
   query?: Q;
   body?: B;
-  headers?: AnyObject;
+  /** Request headers the route reads, by their documented names (`Idempotency-Key`). */
+  headers?: H;
   responses: Record<number, { description: string; schema?: z.ZodType }>;
   middleware?: Middleware[];
-  handler: (ctx: Context, input: { params: Out<P>; query: Out<Q>; body: Out<B> }) => Promise<void> | void;
+  handler: (ctx: Context, input: { params: Out<P>; query: Out<Q>; headers: Out<H>; body: Out<B> }) => Promise<void> | void;
 }
 
 const errorBody = z.object({
@@ -54,10 +60,16 @@ export class ApiRouter {
     this.registry.registerComponent('securitySchemes', 'internal', { type: 'apiKey', in: 'header', name: 'X-Internal-Token' });
   }
 
-  route<P extends AnyObject | undefined = undefined, Q extends AnyObject | undefined = undefined, B extends z.ZodType | undefined = undefined>(
-    spec: RouteSpec<P, Q, B>,
-  ): this {
+  route<
+    P extends AnyObject | undefined = undefined,
+    Q extends AnyObject | undefined = undefined,
+    B extends z.ZodType | undefined = undefined,
+    H extends AnyObject | undefined = undefined,
+  >(spec: RouteSpec<P, Q, B, H>): this {
     this.document(spec);
+    // Node keeps header names lower-cased; an absent header is undefined, an empty one ''.
+    const headerNames = spec.headers ? Object.keys(spec.headers.shape) : [];
+    const headersOf = (ctx: Context) => Object.fromEntries(headerNames.map((name) => [name, ctx.headers[name.toLowerCase()]]));
     // Not async: a validation error throws before the handler runs, and koa-compose turns a throw
     // into a rejection; the handler's own promise is returned as it is (no extra await per request).
     const run: Middleware = (ctx) => {
@@ -65,16 +77,16 @@ export class ApiRouter {
       // PATCH of optional fields would otherwise answer 200 having changed nothing.
       if (spec.body && unparsedBody(ctx)) throw unsupportedMediaType();
       const input = validateRequest(
-        { params: spec.params, query: spec.query, body: spec.body },
-        { params: ctx.params, query: ctx.query, body: (ctx.request as { body?: unknown }).body ?? {} },
+        { params: spec.params, query: spec.query, headers: spec.headers, body: spec.body },
+        { params: ctx.params, query: ctx.query, headers: spec.headers && headersOf(ctx), body: (ctx.request as { body?: unknown }).body ?? {} },
       );
-      return spec.handler(ctx, input as { params: Out<P>; query: Out<Q>; body: Out<B> });
+      return spec.handler(ctx, input as { params: Out<P>; query: Out<Q>; headers: Out<H>; body: Out<B> });
     };
     this.router[spec.method](spec.path, ...(spec.middleware ?? []), run);
     return this;
   }
 
-  private document(spec: RouteSpec<AnyObject | undefined, AnyObject | undefined, z.ZodType | undefined>): void {
+  private document(spec: RouteSpec<AnyObject | undefined, AnyObject | undefined, z.ZodType | undefined, AnyObject | undefined>): void {
     // Every route that takes a body may answer 415 (run, above).
     const declared = spec.body ? { 415: { description: 'The body is not JSON (UNSUPPORTED_MEDIA_TYPE)' }, ...spec.responses } : spec.responses;
     const responses = Object.fromEntries(

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { badRequest, type ErrorDetail } from '../errors/app-error';
 
-export type RequestPart = 'body' | 'query' | 'params';
+export type RequestPart = 'body' | 'query' | 'params' | 'headers';
 
 function describe(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') return `unknown field(s): ${issue.keys.join(', ')}`;
@@ -60,9 +60,9 @@ export function validateRequest(
   schemas: Partial<Record<RequestPart, z.ZodType | undefined>>,
   values: Record<RequestPart, unknown>,
 ): Record<RequestPart, unknown> {
-  const parsed: Record<RequestPart, unknown> = { params: undefined, query: undefined, body: undefined };
+  const parsed: Record<RequestPart, unknown> = { params: undefined, query: undefined, headers: undefined, body: undefined };
   const bad: { part: RequestPart; details: ErrorDetail[] }[] = [];
-  for (const part of ['params', 'query', 'body'] as const) {
+  for (const part of ['params', 'query', 'headers', 'body'] as const) {
     const schema = schemas[part];
     if (!schema) continue;
     const checked = check(schema, values[part], part);

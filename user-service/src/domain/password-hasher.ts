@@ -10,8 +10,9 @@ export const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeC
 
 /**
  * Sign-ins and sign-ups one replica works on at once. Each costs up to two hashes of ~40 ms on
- * libuv's four threads, so 32 waiting is about half a second of queue; past that, anyone (a flood
- * of made-up emails needs no account) would make every real sign-in wait until it timed out.
+ * libuv's four threads, so 32 waiting is about half a second of queue. Unbounded, a flood (made-up
+ * emails need no account) would grow the queue until every sign-in timed out; bounded, the admitted
+ * ones finish and the rest get a 503 at once.
  */
 export const DEFAULT_MAX_IN_FLIGHT = 32;
 

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { AppError, unauthenticated, type Logger } from '@ecommerce/service-kit';
+import { AppError, BEARER_CHALLENGE, unauthenticated, type Logger } from '@ecommerce/service-kit';
 import type { AccessTokens } from './access-tokens';
 import type { PasswordHasher } from './password-hasher';
 import type { LoginAttemptStore, NewRefreshToken, RefreshTokenStore, UserStore } from './stores';
@@ -27,7 +27,7 @@ export const DEFAULT_SESSION_POLICY: SessionPolicy = {
 };
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
-const invalidCredentials = () => new AppError(401, 'INVALID_CREDENTIALS', 'The email or password is incorrect');
+const invalidCredentials = () => new AppError(401, 'INVALID_CREDENTIALS', 'The email or password is incorrect', { headers: BEARER_CHALLENGE });
 const invalidRefreshToken = () => unauthenticated('The refresh token is invalid, expired or already used');
 
 /** Sign-in, token refresh with rotation and reuse detection, sign-out, and access-token checks. */

@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import { ApiRouter, badRequest, currentUser, requireRole, sharedJsonResponder, type UserAuthenticator } from '@ecommerce/service-kit';
+import { ApiRouter, currentUser, requireRole, sharedJsonResponder, type UserAuthenticator } from '@ecommerce/service-kit';
 import type { Actor } from '../../domain/order';
 import { toOrderResource } from '../../domain/order-resource';
 import type { OrderDeps } from '../../domain/ports';
@@ -12,7 +12,6 @@ import {
   adminStatusBody,
   createOrderBody,
   createOrderHeaders,
-  idempotencyKey,
   listOrdersQuery,
   orderIdParams,
   orderPageResponse,
@@ -21,14 +20,6 @@ import {
 } from './order.schemas';
 
 const actorOf = (ctx: Context): Actor => currentUser(ctx.state);
-
-function idempotencyKeyOf(ctx: Context): string | undefined {
-  const key = idempotencyKey.safeParse(ctx.headers['idempotency-key']);
-  if (!key.success) {
-    throw badRequest('The Idempotency-Key header is invalid', [{ field: 'Idempotency-Key', in: 'header', message: key.error.issues[0].message }]);
-  }
-  return key.data;
-}
 
 const failure = (description: string) => ({ description });
 const common = { 400: failure('Invalid request (VALIDATION_FAILED)'), 401: failure('Missing or invalid access token (UNAUTHENTICATED)') };
@@ -54,11 +45,13 @@ export function orderRoutes(deps: OrderDeps, auth: UserAuthenticator): ApiRouter
       201: { description: 'The order, PENDING (or the first order made with this Idempotency-Key)', schema: orderResponse },
       ...common,
       409: failure('Not enough stock (INSUFFICIENT_STOCK)'),
-      422: failure('Unknown or deleted product (UNKNOWN_PRODUCT), mixed currencies (CURRENCY_MISMATCH), key reused with another body (IDEMPOTENCY_KEY_REUSED)'),
+      422: failure(
+        'Unknown or deleted product (UNKNOWN_PRODUCT), mixed currencies (CURRENCY_MISMATCH), key reused with another body (IDEMPOTENCY_KEY_REUSED), a total beyond 2^53 - 1 minor units (ORDER_TOO_LARGE)',
+      ),
       503: failure('The product catalogue is unavailable (SERVICE_UNAVAILABLE)'),
     },
-    handler: async (ctx, { body }) => {
-      const { order, replayed } = await createOrder(deps, actorOf(ctx), body, idempotencyKeyOf(ctx));
+    handler: async (ctx, { headers, body }) => {
+      const { order, replayed } = await createOrder(deps, actorOf(ctx), body, headers['Idempotency-Key']);
       ctx.status = 201;
       ctx.set('Location', `/api/orders/${order.id}`);
       if (replayed) ctx.set('Idempotent-Replayed', 'true');

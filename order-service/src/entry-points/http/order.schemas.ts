@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { getAlpha2Codes } from 'i18n-iso-countries';
 import { schemas } from '@ecommerce/service-kit';
 import { ORDER_STATUSES } from '../../domain/order';
 
@@ -22,10 +23,11 @@ export const shippingAddressSchema = z.object({
     .transform((line) => line || undefined),
   city: text(100),
   postalCode: text(20),
+  // An assigned code (DE, not QQ or UK): a carrier cannot ship to a country that does not exist.
   country: z
     .string()
-    .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code such as DE')
-    .transform((code) => code.toUpperCase()),
+    .transform((code) => code.toUpperCase())
+    .pipe(z.enum(Object.keys(getAlpha2Codes()) as [string, ...string[]], { error: 'must be an ISO 3166-1 alpha-2 country code such as DE' })),
 });
 
 /** Only ids and quantities come from the client; names, prices, totals, status and owner never do. */
@@ -56,7 +58,12 @@ export const orderIdParams = z.object({ id: z.uuid() });
 
 export const listOrdersQuery = schemas.paging.extend({
   status: z.enum(ORDER_STATUSES).optional(),
-  userId: z.uuid().optional().describe('Admins only: the orders of one user'),
+  // Lower-cased as user-service writes ids, so a customer's own id matches in either case.
+  userId: z
+    .uuid()
+    .transform((id) => id.toLowerCase())
+    .optional()
+    .describe('Admins only (customers may name themselves): the orders of one user'),
 });
 
 export const payOrderBody = z.object({
