@@ -5,7 +5,7 @@
 //   - the restricted Pod Security Standard and read-only root filesystems on every container,
 //     init and test containers included; resources on every container; pinned images
 //   - probes on every service container (/healthz, /readyz on the public port)
-//   - the Ingress routes /api/users, /api/products, /api/orders and nothing else, never an internal port
+//   - the Ingresses route /api/users, /api/products, /api/orders (and the rate-limited sign-in paths) and nothing else, never an internal port
 //   - environment parity: each service Deployment sets exactly configKeys(configSchema) of
 //     <service>/dist/config.js, secrets only through Secrets, and the values pass that schema
 //   - checksum/config and checksum/secret match the rendered ConfigMap and the Secret keys each pod reads

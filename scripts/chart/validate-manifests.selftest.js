@@ -14,7 +14,7 @@ const CHART = path.resolve(__dirname, '../../charts/ecommerce');
 const byComponent = (r, kind, component) => r.objects.find((o) => o.kind === kind && o.metadata.labels['app.kubernetes.io/component'] === component);
 const container = (r, component) => byComponent(r, 'Deployment', component).spec.template.spec.containers[0];
 const policy = (r, component) => byComponent(r, 'NetworkPolicy', component);
-const ingressPaths = (r) => r.objects.find((o) => o.kind === 'Ingress').spec.rules[0].http.paths;
+const ingressPaths = (r, index = 0) => r.objects.filter((o) => o.kind === 'Ingress')[index].spec.rules[0].http.paths;
 
 /** [what is broken, how, a text the report must contain] */
 const CASES = [
@@ -42,6 +42,9 @@ const CASES = [
   ['a missing route', (r) => { ingressPaths(r).pop(); }, 'does not route /api/orders'],
   ['a route too many', (r) => { ingressPaths(r).push({ ...ingressPaths(r)[0], path: '/metrics' }); }, 'routes /metrics, which is not one of'],
   ['an Exact path', (r) => { ingressPaths(r)[0].pathType = 'Exact'; }, 'has pathType Exact'],
+  ['a sign-in path as a Prefix', (r) => { ingressPaths(r, 1)[0].pathType = 'Prefix'; }, '/api/users/login has pathType Prefix, want Exact'],
+  ['a sign-in path to another service', (r) => { ingressPaths(r, 1)[1].backend.service.name = ingressPaths(r)[2].backend.service.name; }, '/api/users/register goes to'],
+  ['a path in both Ingresses', (r) => { ingressPaths(r, 1).push({ ...ingressPaths(r)[1] }); }, 'a path is routed twice'],
   ['a caller too many on an internal port', (r) => {
     policy(r, 'user-service').spec.ingress[1].from.push({ podSelector: { matchLabels: { ...policy(r, 'user-service').spec.podSelector.matchLabels, 'app.kubernetes.io/component': 'integration-service' } } });
     policy(r, 'integration-service').spec.egress.push({ to: [{ podSelector: { matchLabels: { ...policy(r, 'user-service').spec.podSelector.matchLabels } } }], ports: [{ port: 4001, protocol: 'TCP' }] });

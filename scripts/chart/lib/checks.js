@@ -135,24 +135,39 @@ function checkProbes(render) {
  * The Ingress routes exactly /api/users, /api/products and /api/orders (Prefix), each to the public
  * port of its service: never /internal, never an internal port, no default backend.
  */
+// The three public prefixes, and the Exact sign-in paths a second Ingress rate-limits.
+const INGRESS_ROUTES = {
+  '/api/users': { component: 'user-service', pathType: 'Prefix' },
+  '/api/products': { component: 'product-service', pathType: 'Prefix' },
+  '/api/orders': { component: 'order-service', pathType: 'Prefix' },
+  '/api/users/login': { component: 'user-service', pathType: 'Exact' },
+  '/api/users/register': { component: 'user-service', pathType: 'Exact' },
+  '/api/users/token/refresh': { component: 'user-service', pathType: 'Exact' },
+};
+const REQUIRED_PREFIXES = ['/api/users', '/api/products', '/api/orders'];
+
 function checkIngress(render) {
   const problems = [];
-  const expected = { '/api/users': 'user-service', '/api/products': 'product-service', '/api/orders': 'order-service' };
-  for (const ing of render.ofKind('Ingress')) {
+  const ingresses = render.ofKind('Ingress');
+  // Across the Ingresses of the release, by host: each path once, the three prefixes all there.
+  const seenByHost = new Map();
+  for (const ing of ingresses) {
     const at = refOf(ing);
     if (ing.spec?.defaultBackend) problems.push(`${at}: has a default backend`);
-    const seen = [];
     for (const rule of ing.spec?.rules ?? []) {
       if (!rule.host) problems.push(`${at}: a rule without host`);
+      const seen = seenByHost.get(rule.host) ?? [];
+      seenByHost.set(rule.host, seen);
       for (const p of rule.http?.paths ?? []) {
         seen.push(p.path);
         if (/internal/i.test(p.path ?? '')) problems.push(`${at}: routes ${p.path}`);
-        if (p.pathType !== 'Prefix') problems.push(`${at}: ${p.path} has pathType ${p.pathType}, want Prefix`);
-        const component = expected[p.path];
-        if (!component) {
-          problems.push(`${at}: routes ${p.path}, which is not one of ${Object.keys(expected).join(', ')}`);
+        const route = INGRESS_ROUTES[p.path];
+        if (!route) {
+          problems.push(`${at}: routes ${p.path}, which is not one of ${Object.keys(INGRESS_ROUTES).join(', ')}`);
           continue;
         }
+        if (p.pathType !== route.pathType) problems.push(`${at}: ${p.path} has pathType ${p.pathType}, want ${route.pathType}`);
+        const { component } = route;
         const svc = render.find('Service', p.backend?.service?.name);
         if (!svc) {
           problems.push(`${at}: ${p.path} goes to Service ${p.backend?.service?.name}, which is not rendered`);
@@ -174,9 +189,11 @@ function checkIngress(render) {
         if (number !== SERVICES[component].publicPort) problems.push(`${at}: ${p.path} reaches port ${number}, not ${component}'s public port ${SERVICES[component].publicPort}`);
       }
     }
-    const missing = Object.keys(expected).filter((p) => !seen.includes(p));
-    if (missing.length) problems.push(`${at}: does not route ${missing.join(', ')}`);
-    if (seen.length !== new Set(seen).size) problems.push(`${at}: a path is routed twice`);
+  }
+  for (const [host, seen] of seenByHost) {
+    const missing = REQUIRED_PREFIXES.filter((p) => !seen.includes(p));
+    if (missing.length) problems.push(`Ingress host ${host}: does not route ${missing.join(', ')}`);
+    if (seen.length !== new Set(seen).size) problems.push(`Ingress host ${host}: a path is routed twice`);
   }
   return problems;
 }
