@@ -1,7 +1,7 @@
 import { createLogger, exitOnStartFailure, Lifecycle, loadConfig, retryWithBackoff, serve } from '@ecommerce/service-kit';
 import { configSchema } from './config';
 import { createMongoClient } from './data-access/mongo-client';
-import { ensureIndexes } from './data-access/collections';
+import { ensureIndexes, refreshSortNames } from './data-access/collections';
 import { createProductServiceApp } from './app';
 
 async function main(): Promise<void> {
@@ -17,13 +17,15 @@ async function main(): Promise<void> {
   await serve({ apps, port: config.PORT, internalPort: config.INTERNAL_PORT, lifecycle, logger });
   lifecycle.onShutdown('mongodb', 'connections', () => client.close());
   // The unique indexes are what keep reviews and stock movements exactly-once: no traffic before they exist.
-  await retryWithBackoff(
+  const resorted = await retryWithBackoff(
     async () => {
       await client.connect();
       await ensureIndexes(db);
+      return refreshSortNames(db);
     },
     { what: 'MongoDB', logger },
   );
+  if (resorted) logger.info({ products: resorted }, 'sort names brought up to the current rule');
   started = true;
   logger.info({ database: databaseName }, 'product-service started');
 }

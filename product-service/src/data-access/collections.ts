@@ -1,11 +1,13 @@
-import type { Collection, Db, Document, IndexDescription, ObjectId } from 'mongodb';
+import type { AnyBulkWriteOperation, Collection, Db, Document, IndexDescription, ObjectId } from 'mongodb';
 import type { NewProduct } from '../domain/product';
 import type { MovementState, RejectionReason, StockAction } from '../domain/stock';
 
 export interface ProductDocument extends NewProduct {
   _id: ObjectId;
-  /** Lower-cased name, so `sort=name` is alphabetical regardless of case without a collation. */
+  /** The name as `sort=name` orders it (sortNameOf), since neither MongoDB without a collation nor FerretDB folds case or accents. */
   sortName: string;
+  /** The SORT_NAME_RULE sortName was made by; older documents are brought up to date at start-up. */
+  sortNameRule?: number;
   ratingCount: number;
   ratingSum: number;
   createdAt: Date;
@@ -68,6 +70,31 @@ async function createEach<T extends Document>(collection: Collection<T>, specs: 
  * start-up; the unique ones are what make "one review per user" and "one movement per
  * (order, product, action)" hold under concurrency.
  */
+/** 1: lower-cased. 2: accents dropped too, so Éclair sorts beside eclair and not after Zucchini. */
+export const SORT_NAME_RULE = 2;
+export const sortNameOf = (name: string): string => name.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+
+/**
+ * Brings every product's sortName up to SORT_NAME_RULE; answers how many changed. An update applies
+ * only while the name is the one read, so an edit that lands meanwhile keeps the sortName it wrote.
+ * Idempotent, so every replica may run it at start-up.
+ */
+export async function refreshSortNames(db: Db, batchSize = 500): Promise<number> {
+  const { products } = collections(db);
+  let changed = 0;
+  let batch: AnyBulkWriteOperation<ProductDocument>[] = [];
+  const flush = async () => {
+    if (batch.length) changed += (await products.bulkWrite(batch, { ordered: false })).modifiedCount;
+    batch = [];
+  };
+  for await (const doc of products.find({ sortNameRule: { $ne: SORT_NAME_RULE } }, { projection: { name: 1 } })) {
+    batch.push({ updateOne: { filter: { _id: doc._id, name: doc.name }, update: { $set: { sortName: sortNameOf(doc.name), sortNameRule: SORT_NAME_RULE } } } });
+    if (batch.length >= batchSize) await flush();
+  }
+  await flush();
+  return changed;
+}
+
 export async function ensureIndexes(db: Db): Promise<void> {
   const { products, reviews, stockMovements } = collections(db);
   await createEach(products, [
