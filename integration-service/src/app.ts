@@ -14,6 +14,8 @@ export interface IntegrationServiceDeps {
   topology: WorkerTopology;
   /** Deliveries handled at once (RabbitMQ prefetch). */
   prefetch?: number;
+  /** See ConsumerDeps.handOnRetryDelayMs. */
+  handOnRetryDelayMs?: number;
 }
 
 export interface IntegrationService {
@@ -42,6 +44,7 @@ export function createIntegrationService(deps: IntegrationServiceDeps): Integrat
     logger: deps.logger,
     metrics: createWorkerMetrics(apps.metrics.registry),
     prefetch: deps.prefetch ?? 32,
+    handOnRetryDelayMs: deps.handOnRetryDelayMs,
   });
   return { apps, consumer };
 }

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { env, loadConfig } from '@ecommerce/service-kit';
-import { DeadLetterTool } from '../entry-points/messaging/dead-letter-tool';
+import { DeadLetterTool, REPLAY_LIMIT } from '../entry-points/messaging/dead-letter-tool';
 import { DEFAULT_TOPOLOGY, type WorkerTopology } from '../entry-points/messaging/order-events.topology';
 
 const USAGE = `usage: node dist/cli/dlq.js <command>
@@ -45,6 +45,9 @@ export async function runDlqCommand(
       if (!arg) { out(USAGE); return 2; }
       const replayed = await tool.replay((d) => arg === '--all' || d.messageId === arg);
       out(`replayed ${replayed.length} message(s)${replayed.length ? `: ${replayed.join(', ')}` : ''}`);
+      // One run reads at most REPLAY_LIMIT messages: say what is left rather than look drained.
+      const left = arg === '--all' ? await tool.count() : 0;
+      if (left) out(`${left} message(s) still in the dead-letter queue (a run replays at most ${REPLAY_LIMIT}); run replay --all again`);
       if (!replayed.length && arg !== '--all') return 1;
     }
     return 0;

@@ -107,6 +107,11 @@ export class RabbitBroker extends EventEmitter {
     // A message written now would wait in the socket until the alarm clears and be confirmed only
     // then: the caller would time out and publish it again, and every copy would arrive at the end.
     if (this.blockedBy) throw new BrokerUnavailableError(`RabbitMQ is blocking publishes: ${this.blockedBy}`);
+    if (options.mandatory) {
+      // Its return is told apart by messageId; an id left from a publish that timed out is stale.
+      if (!options.messageId) throw new Error('a mandatory publish needs a messageId');
+      this.returned.delete(options.messageId);
+    }
     const timeoutMs = this.options.publishTimeoutMs ?? 5000;
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new BrokerUnavailableError(`publish not confirmed within ${timeoutMs} ms`)), timeoutMs);

@@ -39,6 +39,9 @@ function describe(message: GetMessage): DeadLetter {
   };
 }
 
+/** Messages one replay (or show) reads from the dead-letter queue; the rest wait for the next run. */
+export const REPLAY_LIMIT = 10_000;
+
 /**
  * Operator access to the dead-letter queue. Messages are read with basic.get and, unless
  * replayed, returned to the queue when the channel closes, so looking never loses anything.
@@ -60,8 +63,9 @@ export class DeadLetterTool {
     return (await this.take(limit)).map(describe);
   }
 
+  /** Looks as far as replay does (REPLAY_LIMIT), so what replay can find, show finds too. */
   async show(messageId: string): Promise<DeadLetter | undefined> {
-    return (await this.list()).find((d) => d.messageId === messageId);
+    return (await this.list(REPLAY_LIMIT)).find((d) => d.messageId === messageId);
   }
 
   /**
@@ -69,7 +73,7 @@ export class DeadLetterTool {
    * here. Each goes out `mandatory`, so one that no queue took comes back and stays here (RabbitMQ
    * would otherwise confirm it and drop it); the work queue is also checked first, to refuse at once.
    */
-  async replay(match: (d: DeadLetter) => boolean, limit = 10_000): Promise<string[]> {
+  async replay(match: (d: DeadLetter) => boolean, limit = REPLAY_LIMIT): Promise<string[]> {
     await this.assertWorkQueue();
     const taken = await this.take(limit);
     const chosen = taken.filter((m) => match(describe(m)));

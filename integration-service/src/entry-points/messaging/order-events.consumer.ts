@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { ConsumeMessage } from 'amqplib';
 import { acceptRequestId, runWithContext, type Delivery, type Logger, type RabbitBroker } from '@ecommerce/service-kit';
 import { InvalidEventError, parseOrderEvent } from '../../domain/order-event';
@@ -26,6 +27,12 @@ export interface ConsumerDeps {
   logger: Logger;
   metrics: WorkerMetrics;
   prefetch: number;
+  /**
+   * How long a delivery whose copy could not be handed on (retry queue or DLQ missing, RabbitMQ
+   * refusing publishes) waits before it goes back to the queue: it would come straight back and
+   * be worked again, in a loop as fast as the worker can run.
+   */
+  handOnRetryDelayMs?: number;
 }
 
 type DeadLetterReason = 'invalid' | 'permanent' | 'exhausted';
@@ -57,58 +64,73 @@ export class OrderEventsConsumer {
 
   private async process(message: ConsumeMessage, delivery: Delivery): Promise<void> {
     const { logger, metrics, topology } = this.deps;
-    const attempt = Number(message.properties.headers?.[HEADERS.attempt] ?? 0);
+    // The worker's own count; anything else (a hand-made or foreign header) counts as a first attempt.
+    const header = Number(message.properties.headers?.[HEADERS.attempt] ?? 0);
+    const attempt = Number.isInteger(header) && header >= 0 ? header : 0;
     const stop = metrics.duration.startTimer();
+    // Which message and order a log line is about, as far as the event could be read.
+    const about: Record<string, unknown> = { messageId: message.properties.messageId };
     let type = 'unknown';
     try {
       const event = parseOrderEvent(message.content);
       type = event.type;
+      Object.assign(about, { eventId: event.id, orderId: event.data.orderId });
       const outcome = await handleOrderEvent(event, this.deps.stock, this.deps.orders);
       delivery.ack();
       metrics.processed.inc({ type, outcome });
       stop({ type, result: outcome });
-      logger.info({ eventId: event.id, type, orderId: event.data.orderId, outcome, attempt }, 'order event handled');
+      logger.info({ ...about, type, outcome, attempt }, 'order event handled');
       return;
     } catch (err) {
       const failure = err as Error;
       if (err instanceof TransientFailure && attempt < topology.retryDelaysMs.length) {
         const delay = topology.retryDelaysMs[attempt];
-        await this.handOn(message, delivery, retryQueueName(topology, delay), {
+        const handedOn = await this.handOn(message, delivery, retryQueueName(topology, delay), {
           [HEADERS.attempt]: attempt + 1,
           [HEADERS.lastError]: failure.message,
         });
+        if (!handedOn) {
+          stop({ type, result: 'returned' });
+          return;
+        }
         metrics.retried.inc({ type });
         stop({ type, result: 'retried' });
-        logger.warn({ type, attempt: attempt + 1, retryInMs: delay, err: failure.message }, 'order event failed, retrying');
+        logger.warn({ ...about, type, attempt: attempt + 1, retryInMs: delay, err: failure.message }, 'order event failed, retrying');
         return;
       }
       const reason: DeadLetterReason =
         err instanceof InvalidEventError ? 'invalid' : err instanceof TransientFailure ? 'exhausted' : 'permanent';
       if (!(err instanceof InvalidEventError || err instanceof PermanentFailure || err instanceof TransientFailure)) {
-        logger.error({ err }, 'unexpected error handling an order event');
+        logger.error({ ...about, err }, 'unexpected error handling an order event');
       }
-      await this.handOn(message, delivery, deadLetterQueueName(topology), {
+      const handedOn = await this.handOn(message, delivery, deadLetterQueueName(topology), {
         [HEADERS.attempt]: attempt,
         [HEADERS.reason]: reason,
         [HEADERS.error]: failure.message,
         [HEADERS.failedAt]: new Date().toISOString(),
       });
+      if (!handedOn) {
+        stop({ type, result: 'returned' });
+        return;
+      }
       metrics.deadLettered.inc({ reason });
       stop({ type, result: 'dead-lettered' });
-      logger.error({ type, reason, attempt, err: failure.message }, 'order event dead-lettered');
+      logger.error({ ...about, type, reason, attempt, err: failure.message }, 'order event dead-lettered');
     }
   }
 
   /**
-   * Publishes a copy (confirmed by RabbitMQ) to another queue, then acks the original. If the
-   * copy cannot be published the original is left unacknowledged and comes back later.
+   * Publishes a copy (confirmed by RabbitMQ) to another queue, then acks the original; true once
+   * done. If the copy cannot be published, the original goes back to the queue after a pause
+   * (handOnRetryDelayMs) and false is answered: nothing was retried or dead-lettered.
    */
-  private async handOn(message: ConsumeMessage, delivery: Delivery, queue: string, headers: Record<string, unknown>): Promise<void> {
+  private async handOn(message: ConsumeMessage, delivery: Delivery, queue: string, headers: Record<string, unknown>): Promise<boolean> {
     const { properties, fields } = message;
     try {
       await this.deps.broker.publish('', queue, message.content, {
         mandatory: true,
-        messageId: properties.messageId,
+        // A return is told apart by its messageId; a foreign message without one gets one.
+        messageId: properties.messageId ?? randomUUID(),
         contentType: properties.contentType ?? 'application/json',
         headers: {
           ...withoutBrokerHeaders(properties.headers),
@@ -117,9 +139,16 @@ export class OrderEventsConsumer {
         },
       });
       delivery.ack();
+      return true;
     } catch (err) {
-      this.deps.logger.error({ err: (err as Error).message, queue }, 'could not hand a message on; it will be redelivered');
+      const pauseMs = this.deps.handOnRetryDelayMs ?? 2000;
+      this.deps.logger.error(
+        { err: (err as Error).message, queue, messageId: properties.messageId, retryInMs: pauseMs },
+        'could not hand a message on; it goes back to the queue after a pause',
+      );
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
       delivery.nack(true);
+      return false;
     }
   }
 }
