@@ -113,3 +113,20 @@ spec:
           protocol: TCP
   egress: []
 {{- end }}
+
+{{- /*
+A Kubernetes memory quantity ("512Mi", "1Gi", "500M", "1073741824") in bytes, for software that
+wants bytes. The schema only lets such quantities into resources.limits.memory.
+*/}}
+{{- define "ecommerce.bytes" -}}
+{{- $q := toString . -}}
+{{- $units := list (list "Ki" 1024.0) (list "Mi" 1048576.0) (list "Gi" 1073741824.0) (list "Ti" 1099511627776.0) (list "k" 1000.0) (list "M" 1000000.0) (list "G" 1000000000.0) (list "T" 1000000000000.0) -}}
+{{- $bytes := "" -}}
+{{- range $units -}}
+{{- if and (eq $bytes "") (hasSuffix (index . 0) $q) -}}
+{{- $bytes = mulf (trimSuffix (index . 0) $q | float64) (index . 1) | int64 | toString -}}
+{{- end -}}
+{{- end -}}
+{{- if eq $bytes "" -}}{{- $bytes = $q | float64 | int64 | toString -}}{{- end -}}
+{{- $bytes -}}
+{{- end }}
