@@ -1,6 +1,6 @@
 import { ObjectId } from 'mongodb';
 import { SORT_NAME_RULE, refreshSortNames } from '../src/data-access/collections';
-import { newProduct, startProductService, type ProductService } from './harness';
+import { startProductService, type ProductService } from './harness';
 
 const names = (response: { data: { items: { name: string }[] } }) => response.data.items.map((p) => p.name);
 
@@ -22,25 +22,16 @@ describe('sort=name', () => {
 
   it('brings products stored under an older rule up to date, once', async () => {
     const category = `older-rule-${Date.now()}`;
-    const now = new Date();
-    const legacy = (name: string) => ({
-      _id: new ObjectId(),
-      ...newProduct({ name, category }),
-      sortName: name.toLowerCase(),
-      ratingCount: 0,
-      ratingSum: 0,
-      createdAt: now,
-      updatedAt: now,
-      deletedAt: null,
-      stockMarkers: [],
-    });
     const products = svc.db.collection('products');
-    const [eclair, zucchini] = [legacy('Éclair'), legacy('Zucchini')];
-    await products.insertMany([eclair, zucchini]);
+    // As rule 1 stored them: the name lower-cased, and no rule recorded.
+    const [eclair, zucchini] = [await svc.createProduct({ name: 'Éclair', category }), await svc.createProduct({ name: 'Zucchini', category })];
+    for (const product of [eclair, zucchini]) {
+      await products.updateOne({ _id: new ObjectId(product.id) }, { $set: { sortName: product.name.toLowerCase() }, $unset: { sortNameRule: '' } });
+    }
     expect(names(await svc.api.get('/api/products', { params: { category, sort: 'name' } }))).toEqual(['Zucchini', 'Éclair']);
 
-    expect(await refreshSortNames(svc.db)).toBeGreaterThanOrEqual(2);
-    expect(await products.findOne({ _id: eclair._id })).toMatchObject({ sortName: 'eclair', sortNameRule: SORT_NAME_RULE });
+    expect(await refreshSortNames(svc.db)).toBe(2);
+    expect(await products.findOne({ _id: new ObjectId(eclair.id) })).toMatchObject({ sortName: 'eclair', sortNameRule: SORT_NAME_RULE });
     // Another page size: the listing read before is still in the 1 s listing cache (start-up runs the refresh before any traffic).
     expect(names(await svc.api.get('/api/products', { params: { category, sort: 'name', limit: 10 } }))).toEqual(['Éclair', 'Zucchini']);
     expect(await refreshSortNames(svc.db)).toBe(0);
