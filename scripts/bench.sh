@@ -11,6 +11,7 @@ if ! local_stack_running; then
   # rather than use their indexes, so data left by earlier runs would slow later ones down.
   export LOCAL_PRODUCTS_DATABASE=products_bench
   ensure_postgres
+  ensure_node_modules
   ensure_mongodb # FerretDB, unless MONGODB_URL names a MongoDB: the drop below needs it up
   node -e 'const { MongoClient } = require("mongodb");
     MongoClient.connect(process.argv[1], { serverSelectionTimeoutMS: 5000 }).then(async (c) => { await c.db("products_bench").dropDatabase(); await c.close(); })' \

@@ -23,8 +23,8 @@ mkdir -p "$LOG_DIR" "$RUN_DIR"
 
 ensure_postgres
 ensure_rabbitmq
+ensure_node_modules # before ensure_mongodb, whose health check uses the MongoDB driver
 ensure_mongodb
-ensure_node_modules
 if [ "${SKIP_BUILD:-}" != 1 ]; then
   log "building"
   npm run --silent build
@@ -105,15 +105,16 @@ start_service integration-service 3004 "" \
 # --- wait for readiness ---
 for entry in user-service:3001 product-service:3002 order-service:3003 integration-service:3004; do
   name=${entry%%:*} port=${entry#*:}
-  for ((i = 0; i < 600; i++)); do
-    if curl -sf -o /dev/null "http://127.0.0.1:$port/readyz"; then break; fi
+  # By the clock, and each look bounded: a /readyz that waits on a stuck database must not stretch the minute.
+  deadline=$((SECONDS + 60))
+  until curl -sf -m 2 -o /dev/null "http://127.0.0.1:$port/readyz"; do
     if ! kill -0 "$(cat "$RUN_DIR/$name.pid")" 2>/dev/null; then
       tail -20 "$LOG_DIR/$name.log" >&2
       die "$name exited; its log is $LOG_DIR/$name.log"
     fi
+    ((SECONDS < deadline)) || die "$name not ready after 60 s; see $LOG_DIR/$name.log"
     sleep 0.1
   done
-  curl -sf -o /dev/null "http://127.0.0.1:$port/readyz" || die "$name not ready after 60 s; see $LOG_DIR/$name.log"
 done
 
 cat <<MSG

@@ -36,4 +36,15 @@ describe('sort=name', () => {
     expect(names(await svc.api.get('/api/products', { params: { category, sort: 'name', limit: 10 } }))).toEqual(['Éclair', 'Zucchini']);
     expect(await refreshSortNames(svc.db)).toBe(0);
   });
+
+  it('refreshes a catalog larger than a page, one update command per product', async () => {
+    const category = `many-${Date.now()}`;
+    for (let i = 0; i < 120; i += 20) {
+      await Promise.all(Array.from({ length: 20 }, (_, j) => svc.createProduct({ name: `Item ${i + j}`, category })));
+    }
+    await svc.db.collection('products').updateMany({ category }, { $unset: { sortNameRule: '' } });
+    // Pages of 50, three of them; a single command of 50 updates is what FerretDB hangs on.
+    expect(await refreshSortNames(svc.db, 50)).toBe(120);
+    expect(await svc.db.collection('products').countDocuments({ category, sortNameRule: SORT_NAME_RULE })).toBe(120);
+  }, 60_000);
 });

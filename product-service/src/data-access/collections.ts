@@ -1,4 +1,4 @@
-import type { AnyBulkWriteOperation, Collection, Db, Document, IndexDescription, ObjectId } from 'mongodb';
+import type { Collection, Db, Document, IndexDescription, ObjectId } from 'mongodb';
 import type { NewProduct } from '../domain/product';
 import type { MovementState, RejectionReason, StockAction } from '../domain/stock';
 
@@ -77,22 +77,27 @@ export const sortNameOf = (name: string): string => name.normalize('NFKD').repla
 /**
  * Brings every product's sortName up to SORT_NAME_RULE; answers how many changed. An update applies
  * only while the name is the one read, so an edit that lands meanwhile keeps the sortName it wrote.
- * Idempotent, so every replica may run it at start-up.
+ * Idempotent, so every replica may run it at start-up. Pages are read whole before their updates,
+ * and each update is its own command: FerretDB, the tests' stand-in for MongoDB, stops answering
+ * altogether when one update command carries 50 statements (its connection pool's size).
  */
-export async function refreshSortNames(db: Db, batchSize = 500): Promise<number> {
+export async function refreshSortNames(db: Db, pageSize = 500): Promise<number> {
   const { products } = collections(db);
   let changed = 0;
-  let batch: AnyBulkWriteOperation<ProductDocument>[] = [];
-  const flush = async () => {
-    if (batch.length) changed += (await products.bulkWrite(batch, { ordered: false })).modifiedCount;
-    batch = [];
-  };
-  for await (const doc of products.find({ sortNameRule: { $ne: SORT_NAME_RULE } }, { projection: { name: 1 } })) {
-    batch.push({ updateOne: { filter: { _id: doc._id, name: doc.name }, update: { $set: { sortName: sortNameOf(doc.name), sortNameRule: SORT_NAME_RULE } } } });
-    if (batch.length >= batchSize) await flush();
+  let after: ObjectId | undefined;
+  for (;;) {
+    const page = await products
+      .find({ sortNameRule: { $ne: SORT_NAME_RULE }, ...(after ? { _id: { $gt: after } } : {}) }, { projection: { name: 1 } })
+      .sort({ _id: 1 })
+      .limit(pageSize)
+      .toArray();
+    for (const doc of page) {
+      const result = await products.updateOne({ _id: doc._id, name: doc.name }, { $set: { sortName: sortNameOf(doc.name), sortNameRule: SORT_NAME_RULE } });
+      changed += result.modifiedCount;
+    }
+    if (page.length < pageSize) return changed;
+    after = page[page.length - 1]._id;
   }
-  await flush();
-  return changed;
 }
 
 export async function ensureIndexes(db: Db): Promise<void> {
