@@ -18,7 +18,7 @@ class MemoryStock implements StockPort {
 
 class MemoryOrders implements OrderStatusPort {
   readonly moves: string[] = [];
-  constructor(private readonly answer: 'done' | 'moved-on' = 'done') {}
+  constructor(private readonly answer: 'done' | 'repeated' | 'moved-on' = 'done') {}
   async setStatus(_orderId: string, status: string, reason?: string) {
     this.moves.push(reason ? `${status} ${reason}` : status);
     return this.answer;
@@ -66,6 +66,14 @@ describe('reconciling order events', () => {
     expect(outcome).toBe('ignored');
     expect(stock.calls).toEqual([`commit ${P1} 1`]);
   });
+
+  it.each([['CONFIRMED', []], ['REFUNDED', [P1]]] as const)(
+    'counts a duplicate that finds the order already %s as ignored, not as a second settlement',
+    async (_status, short) => {
+      const outcome = await handleOrderEvent(event('order.paid', [{ productId: P1, quantity: 1 }]), new MemoryStock(new Set(short)), new MemoryOrders('repeated'));
+      expect(outcome).toBe('ignored');
+    },
+  );
 
   it('releases the stock of a cancelled order that was CONFIRMED', async () => {
     const stock = new MemoryStock();

@@ -39,12 +39,13 @@ async function waitForStatus(customer: string, orderId: string, status: string, 
   }, timeoutMs, 100);
 }
 
-/** order.paid events the worker has handled to the end, from its own /metrics. */
-async function paidEventsHandled(): Promise<number> {
+/** order.paid events the worker has handled to the end (with that outcome, if given), from its own /metrics. */
+async function paidEventsHandled(outcome?: string): Promise<number> {
   const text = (await stack.http.get(`${stack.url('integration-service')}/metrics`)).data as string;
   return text
     .split('\n')
     .filter((line) => line.startsWith('events_processed_total{') && line.includes('type="order.paid"'))
+    .filter((line) => !outcome || line.includes(`outcome="${outcome}"`))
     .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
 }
 
@@ -88,10 +89,12 @@ describe('the worker between order-service and product-service', () => {
     const orderId = await stack.paidOrder(customer, [{ productId: product, quantity: 2 }]);
     await waitForStatus(customer, orderId, 'CONFIRMED');
     const duplicate = paidEvent(orderId, [{ productId: product, quantity: 2 }]);
-    const handledBefore = await paidEventsHandled();
+    const [handledBefore, confirmedBefore] = [await paidEventsHandled(), await paidEventsHandled('confirmed')];
     for (let i = 0; i < 3; i++) await publishOrderEvent('order.paid', duplicate);
     // Wait until the worker has really handled all three, so "nothing changed" means something.
     await eventually(async () => expect(await paidEventsHandled()).toBe(handledBefore + 3), 15_000, 100);
+    // Counted as what they were: no new confirmation.
+    expect(await paidEventsHandled('confirmed')).toBe(confirmedBefore);
     expect(await stack.stockOf(product)).toBe(3);
     const order = await stack.order(customer, orderId);
     expect(order.history.filter((h) => h.status === 'CONFIRMED')).toHaveLength(1);

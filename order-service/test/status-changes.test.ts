@@ -57,9 +57,11 @@ describe('PATCH /internal/orders/:id/status (services)', () => {
     const first = await h.setInternalStatus(order.id, 'CONFIRMED');
     expect(first.status).toBe(200);
     expect(first.data.status).toBe('CONFIRMED');
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
     const again = await h.setInternalStatus(order.id, 'CONFIRMED');
     expect(again.status).toBe(200);
     expect(again.data).toEqual(first.data);
+    expect(again.headers['idempotent-replayed']).toBe('true');
     expect(statuses(await h.read(authorization, order.id))).toEqual(['PENDING', 'PAID', 'CONFIRMED']);
     expect(await h.outboxTypes(order.id)).toEqual(['order.created', 'order.paid', 'order.confirmed']);
     await h.events.expectTypes(order.id, ['order.created', 'order.paid', 'order.confirmed']);
@@ -73,8 +75,10 @@ describe('PATCH /internal/orders/:id/status (services)', () => {
     expect(res.data.history.at(-1)).toMatchObject({ status: 'REFUNDED', reason: 'OUT_OF_STOCK' });
     const [charge, refund] = res.data.payments;
     expect(refund).toMatchObject({ kind: 'refund', status: 'succeeded', amount: charge.amount, currency: charge.currency, reference: expect.stringMatching(/^re_/) });
+    expect(res.headers['idempotent-replayed']).toBeUndefined();
     const again = await h.setInternalStatus(order.id, 'REFUNDED', 'OUT_OF_STOCK');
     expect(again.status).toBe(200);
+    expect(again.headers['idempotent-replayed']).toBe('true');
     expect((await h.read(authorization, order.id)).payments).toHaveLength(2);
     expect(await h.outboxTypes(order.id)).toEqual(['order.created', 'order.paid', 'order.refunded']);
     const events = await h.events.expectTypes(order.id, ['order.created', 'order.paid', 'order.refunded']);

@@ -7,10 +7,10 @@ import { classifyFailure } from './service-failure';
 export class OrderStatusClient implements OrderStatusPort {
   constructor(private readonly http: AxiosInstance) {}
 
-  async setStatus(orderId: string, status: 'CONFIRMED' | 'REFUNDED', reason?: string): Promise<'done' | 'moved-on'> {
+  async setStatus(orderId: string, status: 'CONFIRMED' | 'REFUNDED', reason?: string): Promise<'done' | 'repeated' | 'moved-on'> {
     try {
-      await this.http.patch(`/internal/orders/${orderId}/status`, { status, ...(reason ? { reason } : {}) });
-      return 'done';
+      const answer = await this.http.patch(`/internal/orders/${orderId}/status`, { status, ...(reason ? { reason } : {}) });
+      return answer.headers['idempotent-replayed'] === 'true' ? 'repeated' : 'done';
     } catch (err) {
       // 409: the order is no longer PAID (and not already in this status) — a late duplicate.
       if (httpStatusOf(err) === 409) return 'moved-on';

@@ -9,8 +9,9 @@ export interface StockPort {
 /** What the worker needs from order-service. */
 export interface OrderStatusPort {
   /**
-   * Moves a PAID order on; 'done' also when it already has that status (order-service treats a
-   * repeat as a no-op), 'moved-on' when that move is no longer allowed (it went further since).
+   * Moves a PAID order on: 'done'; 'repeated' when it already had that status (order-service
+   * treats a repeat as a no-op and says so); 'moved-on' when that move is no longer allowed (it
+   * went further since).
    */
-  setStatus(orderId: string, status: 'CONFIRMED' | 'REFUNDED', reason?: string): Promise<'done' | 'moved-on'>;
+  setStatus(orderId: string, status: 'CONFIRMED' | 'REFUNDED', reason?: string): Promise<'done' | 'repeated' | 'moved-on'>;
 }

@@ -15,14 +15,14 @@ export async function reconcilePaidOrder(event: OrderEvent, stock: StockPort, or
   const lines = linesByProduct(event.data.items);
   const results = await Promise.all(lines.map((line) => stock.commit(orderId, line.productId, line.quantity)));
   if (results.every((result) => result === 'committed')) {
-    // 'moved-on' means a duplicate of an event already handled (the order is CONFIRMED or beyond):
-    // its commits were no-ops, and giving stock back is order.cancelled's job alone.
+    // 'repeated' or 'moved-on' means a duplicate of an event already handled (the order is
+    // CONFIRMED or beyond): its commits were no-ops, and giving stock back is order.cancelled's job alone.
     const moved = await orders.setStatus(orderId, 'CONFIRMED');
-    return moved === 'moved-on' ? 'ignored' : 'confirmed';
+    return moved === 'done' ? 'confirmed' : 'ignored';
   }
   await releaseAll(event, stock);
   const moved = await orders.setStatus(orderId, 'REFUNDED', OUT_OF_STOCK);
-  return moved === 'moved-on' ? 'ignored' : 'refunded';
+  return moved === 'done' ? 'refunded' : 'ignored';
 }
 
 /** order.cancelled: only a CONFIRMED order had its stock taken, so only then is it given back. */

@@ -14,14 +14,17 @@ export function internalOrderRoutes(deps: OrderDeps): ApiRouter {
     params: orderIdParams,
     body: internalStatusBody,
     responses: {
-      200: { description: 'The order', schema: orderResponse },
+      200: { description: 'The order; a repeat of its current status changes nothing and says so with Idempotent-Replayed: true', schema: orderResponse },
       400: { description: 'Invalid request' },
       401: { description: 'Missing or wrong internal token' },
       404: { description: 'No such order' },
       409: { description: 'Not PAID (INVALID_STATE)' },
     },
     handler: async (ctx, { params, body }) => {
-      ctx.body = toOrderResource(await settlePaidOrder(deps, params.id, body.status, body.reason ?? null));
+      const { order, repeated } = await settlePaidOrder(deps, params.id, body.status, body.reason ?? null);
+      // As for a replayed create: the answer is the order as it is, and this request changed nothing.
+      if (repeated) ctx.set('Idempotent-Replayed', 'true');
+      ctx.body = toOrderResource(order);
     },
   });
 }
