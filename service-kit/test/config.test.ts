@@ -81,10 +81,11 @@ describe('durations in the environment', () => {
     ['45', 45_000],
     ['1h', 3_600_000],
     ['250ms', 250],
+    ['8760h', 31_536_000_000],
   ])('reads %s as %d ms', (value, ms) => {
     expect(parseConfig(durations, { TIMEOUT: value }).TIMEOUT).toBe(ms);
   });
-  it.each(['soon', '-5m', '0', '1.5h'])('refuses %s', (value) => {
+  it.each(['soon', '-5m', '0', '1.5h', '8761h', '9'.repeat(400)])('refuses %s', (value) => {
     expect(() => parseConfig(durations, { TIMEOUT: value })).toThrow('TIMEOUT is invalid');
   });
 });

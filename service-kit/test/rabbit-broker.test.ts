@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import type { EventEmitter } from 'node:events';
 import amqp, { type ConsumeMessage } from 'amqplib';
 import { BrokerUnavailableError, RabbitBroker, UnroutableMessageError } from '../src';
@@ -45,6 +47,25 @@ describe('RabbitBroker against a real RabbitMQ', () => {
     await eventually(() => expect(received).toHaveLength(1));
     expect(received[0].properties).toMatchObject({ messageId: 'm-1', contentType: 'application/json', deliveryMode: 2 });
     expect(received[0].properties.headers).toMatchObject({ 'x-request-id': 'r-1' });
+  });
+
+  it('asks RabbitMQ for its heartbeat (amqplib reads it from the URL only)', async () => {
+    const id = unique();
+    const broker = new RabbitBroker({ url: testRabbitUrl(), connectionName: `test-heartbeat-${id}`, logger: silentLogger(), heartbeatSeconds: 7 });
+    brokers.push(broker);
+    broker.start();
+    await broker.waitUntilConnected(5000);
+    const { stdout } = await promisify(execFile)('rabbitmqctl', ['list_connections', 'timeout', 'client_properties', '-q', '--no-table-headers'], { encoding: 'utf8' });
+    const line = stdout.split('\n').find((l) => l.includes(`"test-heartbeat-${id}"`));
+    expect(line?.split('\t')[0]).toBe('7');
+  });
+
+  it('refuses a mandatory publish without a messageId, whose return could not be told apart', async () => {
+    const id = unique();
+    const broker = make(`test-mandatory-id-${id}`, `ex-${id}`, `q-${id}`);
+    broker.start();
+    await broker.waitUntilConnected(5000);
+    await expect(broker.publish(`ex-${id}`, 'thing.routed', Buffer.from('{}'), { mandatory: true })).rejects.toThrow('a mandatory publish needs a messageId');
   });
 
   it('rejects a mandatory message no queue takes, so the caller can keep it', async () => {

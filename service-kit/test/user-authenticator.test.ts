@@ -11,11 +11,12 @@ const token = (sub: string, expSeconds: number) => `${base64url({ alg: 'HS256' }
 
 /** A stand-in user-service internal port that counts verify calls. */
 async function fakeUserService() {
-  const state = { calls: 0, roles: new Map<string, string>() };
+  const state = { calls: 0, roles: new Map<string, string>(), onVerify: (): void => undefined };
   const app = new Koa();
   const router = new Router();
   router.post('/internal/verify', (ctx) => {
     state.calls++;
+    state.onVerify();
     const raw = ctx.get('Authorization').replace(/^Bearer /, '');
     const sub = JSON.parse(Buffer.from(raw.split('.')[1], 'base64url').toString()).sub as string;
     const role = state.roles.get(sub);
@@ -76,6 +77,26 @@ describe('user authentication through user-service', () => {
       clock += 2_000;
       state.roles.set('u2', 'admin'); // a role change shows once the cache entry is gone
       expect((await auth.verify(header)).role).toBe('admin');
+      expect(state.calls).toBe(2);
+    } finally {
+      await server.close(100);
+    }
+  });
+
+  it('counts the 30 seconds from when user-service was asked, not from when it answered', async () => {
+    const { state, server } = await fakeUserService();
+    state.roles.set('u7', 'customer');
+    state.onVerify = () => { clock += 5_000; }; // a slow answer: 5 s between asking and hearing back
+    const auth = new UserAuthenticator({ userService: createServiceClient({ baseURL: server.url }), logger: silentLogger(), now });
+    const header = `Bearer ${token('u7', inSeconds(900))}`;
+    try {
+      await auth.verify(header);
+      state.onVerify = () => undefined;
+      clock += 24_000; // 29 s after asking
+      await auth.verify(header);
+      expect(state.calls).toBe(1);
+      clock += 2_000; // 31 s after asking, 26 s after the answer
+      await auth.verify(header);
       expect(state.calls).toBe(2);
     } finally {
       await server.close(100);

@@ -117,6 +117,8 @@ export class UserAuthenticator {
   }
 
   private async callUserService(token: string, key: string): Promise<AuthenticatedUser> {
+    // The answer is as old as the question: its lifetime counts from when user-service was asked.
+    const askedAt = this.now();
     let user: AuthenticatedUser;
     try {
       const response = await this.options.userService.post<AuthenticatedUser>('/internal/verify', undefined, {
@@ -134,7 +136,7 @@ export class UserAuthenticator {
       throw new AppError(503, 'SERVICE_UNAVAILABLE', 'Authentication is unavailable, try again shortly', { headers: { 'Retry-After': '1' } });
     }
     const expiresAt = expiryMs(token);
-    const ttl = expiresAt === undefined ? 0 : Math.min(this.ttlMs, expiresAt - this.now());
+    const ttl = expiresAt === undefined ? 0 : Math.min(askedAt + this.ttlMs, expiresAt) - this.now();
     if (ttl > 0) this.cache.set(key, user, { ttl });
     return user;
   }

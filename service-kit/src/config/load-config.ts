@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+const MAX_DURATION_MS = 365 * 24 * 3_600_000;
+
 /** Thrown by parseConfig; loadConfig turns it into one line on stderr and exit code 1. */
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -79,7 +81,13 @@ export const env = {
           return z.NEVER;
         }
         const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
-        return Number(match[1]) * unit;
+        const ms = Number(match[1]) * unit;
+        // Beyond a year a timeout or interval is a typo; far beyond, dates made from it leave PostgreSQL's range.
+        if (ms > MAX_DURATION_MS) {
+          ctx.addIssue({ code: 'custom', message: 'must be at most a year (8760h)' });
+          return z.NEVER;
+        }
+        return ms;
       }),
 };
 

@@ -23,7 +23,8 @@ export function createPostgresDataSource(options: PostgresOptions): DataSource {
     migrationsRun: false,
     migrationsTransactionMode: 'each',
     applicationName: options.applicationName,
-    extra: { max: options.poolSize ?? 20, connectionTimeoutMillis: 5000 },
+    // keepAlive: a connection a failover left half-open is found dead by TCP, not after minutes of retransmits.
+    extra: { max: options.poolSize ?? 20, connectionTimeoutMillis: 5000, keepAlive: true },
   });
 }
 

@@ -38,14 +38,22 @@ export class Lifecycle {
   private async runClosers(reason: string): Promise<void> {
     this.shuttingDown = true;
     this.logger.info({ reason }, 'shutting down');
-    const ordered = [...this.closers].sort((a, b) => PHASE_ORDER[a.phase] - PHASE_ORDER[b.phase]);
-    for (const closer of ordered) {
-      try {
-        await closer.close();
-        this.logger.debug({ closer: closer.name }, 'closed');
-      } catch (err) {
-        this.logger.error({ err, closer: closer.name }, 'error while closing');
-      }
+    // Phase after phase; within one, the closers are independent (both listeners drain at once,
+    // instead of the second waiting out the first's drain).
+    const phases = (Object.keys(PHASE_ORDER) as ShutdownPhase[]).sort((a, b) => PHASE_ORDER[a] - PHASE_ORDER[b]);
+    for (const phase of phases) {
+      await Promise.all(
+        this.closers
+          .filter((closer) => closer.phase === phase)
+          .map(async (closer) => {
+            try {
+              await closer.close();
+              this.logger.debug({ closer: closer.name }, 'closed');
+            } catch (err) {
+              this.logger.error({ err, closer: closer.name }, 'error while closing');
+            }
+          }),
+      );
     }
     this.logger.info('shutdown complete');
   }

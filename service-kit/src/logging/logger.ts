@@ -26,10 +26,22 @@ export const REDACTED_PATHS = [
 /** Fields of database errors that carry row data or bound values (a password hash, an email…). */
 const DATA_BEARING_ERROR_FIELDS = ['parameters', 'detail', 'driverError', 'where'];
 
-/** pino's error serializer, minus what would put stored data into the log. */
+/**
+ * An HTTP client's error carries the request it made (headers with the caller's access token and
+ * the internal token, in objects and in the raw request text) and the answer: only what locates
+ * the failure is kept.
+ */
+const HTTP_CLIENT_ERROR_FIELDS = ['config', 'request', 'response'];
+
+/** pino's error serializer, minus what would put stored data or credentials into the log. */
 function serializeError(err: Error): Record<string, unknown> {
   const out = pino.stdSerializers.err(err) as unknown as Record<string, unknown>;
   for (const field of DATA_BEARING_ERROR_FIELDS) delete out[field];
+  const http = err as Error & { isAxiosError?: boolean; config?: { method?: string; baseURL?: string; url?: string }; response?: { status?: number } };
+  if (http.isAxiosError) {
+    for (const field of HTTP_CLIENT_ERROR_FIELDS) delete out[field];
+    Object.assign(out, { method: http.config?.method, url: `${http.config?.baseURL ?? ''}${http.config?.url ?? ''}`, status: http.response?.status });
+  }
   return out;
 }
 

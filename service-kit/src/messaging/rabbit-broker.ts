@@ -34,7 +34,9 @@ export interface BrokerOptions {
   topology?: (channel: Channel) => Promise<void>;
   reconnectInitialDelayMs?: number;
   reconnectMaxDelayMs?: number;
+  /** Seconds without traffic after which either side takes the connection for dead; a `heartbeat` in the URL wins. */
   heartbeatSeconds?: number;
+  connectTimeoutMs?: number;
   publishTimeoutMs?: number;
 }
 
@@ -176,9 +178,17 @@ export class RabbitBroker extends EventEmitter {
     }
   }
 
+  /** amqplib takes the heartbeat from the URL only (a socket option of that name is ignored). */
+  private urlWithHeartbeat(): string {
+    const url = new URL(this.options.url);
+    if (!url.searchParams.has('heartbeat')) url.searchParams.set('heartbeat', String(this.options.heartbeatSeconds ?? 15));
+    return url.toString();
+  }
+
   private async connectOnce(): Promise<void> {
-    const connection = await amqp.connect(this.options.url, {
-      heartbeat: this.options.heartbeatSeconds ?? 15,
+    const connection = await amqp.connect(this.urlWithHeartbeat(), {
+      // A connect whose packets are dropped would otherwise wait out the kernel's retries (~2 min).
+      timeout: this.options.connectTimeoutMs ?? 10_000,
       clientProperties: { connection_name: this.options.connectionName },
     });
     try {
