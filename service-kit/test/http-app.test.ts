@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import axios from 'axios';
+import axios, { AxiosError } from 'axios';
 import { z } from 'zod';
 import {
   AppError,
@@ -57,6 +57,11 @@ function buildApps(options: { readiness?: Record<string, () => unknown>; downstr
   plain.get('/api/boom', () => {
     throw new Error('secret database detail at /srv/app.js:12');
   });
+  plain.get('/api/escaped', () => {
+    // What a call to another service throws when its caller does not wrap it: that service's 404.
+    const answer = { status: 404, statusText: 'Not Found', headers: {}, config: {}, data: {} } as never;
+    throw new AxiosError('Request failed with status code 404', 'ERR_BAD_REQUEST', undefined, undefined, answer);
+  });
   plain.get('/api/teapot', () => {
     throw new AppError(409, 'INSUFFICIENT_STOCK', 'Not enough stock', { details: [{ field: 'items.0', message: 'short' }] });
   });
@@ -106,6 +111,12 @@ describe('the Koa app factory', () => {
     expect(JSON.stringify(res.data)).not.toContain('secret');
     const logged = built.lines().find((l) => l.msg === 'unhandled error');
     expect(logged).toMatchObject({ requestId: 'req-boom-1', level: 'error', service: 'kit-test' });
+  });
+
+  it('answers a call to another service that escaped its caller with 500, not with that service\'s status', async () => {
+    const res = await http.get(`${pub.url}/api/escaped`);
+    expect(res.status).toBe(500);
+    expect(res.data).toEqual({ error: { code: 'INTERNAL', message: 'Internal server error' } });
   });
 
   it('turns an operational error into its status, code and details', async () => {

@@ -11,8 +11,13 @@ interface HttpLikeError {
   message?: string;
 }
 
-/** Errors raised by Koa, the router and the body parser, mapped to the contract's codes. */
-function fromHttpError(err: HttpLikeError): AppError | undefined {
+/**
+ * Errors raised by Koa, the router and the body parser, mapped to the contract's codes. An HTTP
+ * client's error that escaped its caller has the status another service answered, not this
+ * request's: it is unexpected here.
+ */
+function fromHttpError(err: HttpLikeError & { isAxiosError?: boolean }): AppError | undefined {
+  if (err.isAxiosError) return undefined;
   const status = err.status ?? err.statusCode;
   if (!status || status < 400 || (status >= 500 && status !== 501)) return undefined;
   if (status === 413) return new AppError(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large');
