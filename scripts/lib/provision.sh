@@ -77,7 +77,8 @@ go_env_for_installs() {
 ensure_ferretdb() {
   local bin="$GOBIN_DIR/ferretdb-local" stamp="$STATE_DIR/ferretdb-local.stamp" config_file="$STATE_DIR/ferretdb.config"
   local want
-  want="$FERRETDB_VERSION $(sha256sum "$REPO_ROOT/scripts/ferretdb/main.go" "$REPO_ROOT/scripts/ferretdb/go.sum" | sha256sum | cut -c1-16)"
+  # The sources' contents, not their paths: every checkout on the machine shares one build and one server.
+  want="$FERRETDB_VERSION $(cat "$REPO_ROOT/scripts/ferretdb/main.go" "$REPO_ROOT/scripts/ferretdb/go.sum" | sha256sum | cut -c1-16)"
   if [ ! -x "$bin" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     go_env_for_installs
     log "building FerretDB $FERRETDB_VERSION (first run only)"
@@ -91,6 +92,11 @@ ensure_ferretdb() {
   local config="$want -handler postgresql -postgresql-url $pg_url"
   local pid
   pid="$(cat "$STATE_DIR/ferretdb.pid" 2>/dev/null || true)"
+  # A pid file left from before a reboot may name another process now: only FerretDB is ever stopped
+  # (its binary may have been rebuilt under it since, which the kernel marks "(deleted)").
+  local exe
+  exe="$(readlink "/proc/$pid/exe" 2>/dev/null || true)"
+  if [ -n "$pid" ] && [ "${exe% (deleted)}" != "$(readlink -f "$bin")" ]; then pid=""; fi
   if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && [ "$(cat "$config_file" 2>/dev/null)" != "$config" ]; then
     log "restarting FerretDB with its new build or settings"
     stop_ferretdb "$pid"

@@ -27,6 +27,16 @@ describe('POST /api/users/login', () => {
     expect(me.data.id).toBe(user.id);
   });
 
+  it.each(['/api/users/LOGIN', '/api/users/login/', '/API/users/login'])(
+    'is reached only at its path as written, not at %s (the ingress rate-limits that exact path)',
+    async (path) => {
+      const { email, password } = await signUp(svc.api, 'exactpath');
+      const res = await svc.api.post(path, { email, password });
+      expect(res.status).toBe(404);
+      expect(res.data.error.code).toBe('NOT_FOUND');
+    },
+  );
+
   it('carries iss, aud, sub, role, iat, exp (15 minutes) and jti in an HS256 access token', async () => {
     const { tokens, user } = await signUp(svc.api, 'claims');
     const [header, payload] = tokens.accessToken.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));

@@ -128,5 +128,6 @@ wants bytes. The schema only lets such quantities into resources.limits.memory.
 {{- end -}}
 {{- end -}}
 {{- if eq $bytes "" -}}{{- $bytes = $q | float64 | int64 | toString -}}{{- end -}}
+{{- if le ($bytes | int64) 0 -}}{{- fail (printf "%q is not a memory size this chart can pass on in bytes (use Mi or Gi)" $q) -}}{{- end -}}
 {{- $bytes -}}
 {{- end }}

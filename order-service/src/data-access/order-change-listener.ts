@@ -48,7 +48,7 @@ export class OrderChangeListener {
   }
 
   private async connect(): Promise<void> {
-    const client = new Client({ connectionString: this.options.url, application_name: 'order-service-listener', keepAlive: true });
+    const client = new Client({ connectionString: this.options.url, application_name: 'order-service-listener', keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
     client.on('notification', (msg) => {
       if (msg.channel === ORDER_CHANGED_CHANNEL && msg.payload) this.options.subscriber.changed(msg.payload);
     });

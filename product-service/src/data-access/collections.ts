@@ -65,11 +65,6 @@ async function createEach<T extends Document>(collection: Collection<T>, specs: 
   for (const spec of specs) await collection.createIndexes([spec]);
 }
 
-/**
- * Every index the queries rely on. createIndexes is idempotent, so every replica runs this at
- * start-up; the unique ones are what make "one review per user" and "one movement per
- * (order, product, action)" hold under concurrency.
- */
 /** 1: lower-cased. 2: accents dropped too, so Éclair sorts beside eclair and not after Zucchini. */
 export const SORT_NAME_RULE = 2;
 export const sortNameOf = (name: string): string => name.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
@@ -100,6 +95,11 @@ export async function refreshSortNames(db: Db, pageSize = 500): Promise<number> 
   }
 }
 
+/**
+ * Every index the queries rely on. createIndexes is idempotent, so every replica runs this at
+ * start-up; the unique ones are what make "one review per user" and "one movement per
+ * (order, product, action)" hold under concurrency.
+ */
 export async function ensureIndexes(db: Db): Promise<void> {
   const { products, reviews, stockMovements } = collections(db);
   await createEach(products, [

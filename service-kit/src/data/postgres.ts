@@ -23,8 +23,9 @@ export function createPostgresDataSource(options: PostgresOptions): DataSource {
     migrationsRun: false,
     migrationsTransactionMode: 'each',
     applicationName: options.applicationName,
-    // keepAlive: a connection a failover left half-open is found dead by TCP, not after minutes of retransmits.
-    extra: { max: options.poolSize ?? 20, connectionTimeoutMillis: 5000, keepAlive: true },
+    // TCP keep-alive probes after 10 s idle (the kernel's default waits 2 h): an idle pooled
+    // connection a failover left half-open is found dead before a request picks it.
+    extra: { max: options.poolSize ?? 20, connectionTimeoutMillis: 5000, keepAlive: true, keepAliveInitialDelayMillis: 10_000 },
   });
 }
 

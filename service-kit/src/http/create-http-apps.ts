@@ -105,7 +105,8 @@ function baseApp(options: HttpAppsOptions, metrics: ServiceMetrics, guard?: Midd
  * middleware layers (routes and allowedMethods) per router, each costing promises.
  */
 function mount(app: Koa, routers: Router[]): void {
-  const root = new Router();
+  // Paths as written, in case and trailing slash alike (see ApiRouter).
+  const root = new Router({ strict: true, sensitive: true });
   for (const router of routers) root.use(router.routes());
   app.use(root.routes()).use(root.allowedMethods());
 }

@@ -13,7 +13,7 @@ interface Closer {
 
 /**
  * Owns the shutdown order of one process. Readiness turns 503 the moment shutdown starts;
- * closers then run phase by phase, in registration order within a phase.
+ * closers then run phase by phase, those of one phase at once.
  */
 export class Lifecycle {
   private shuttingDown = false;

@@ -52,7 +52,9 @@ const unparsedBody = (ctx: Context): boolean =>
  * request and describe it in the OpenAPI document, so the two can never drift apart.
  */
 export class ApiRouter {
-  readonly router = new Router();
+  // A path matches only as written, so /api/users/LOGIN or /api/users/login/ is not the login
+  // route: a proxy's rules (the chart's rate-limited sign-in paths) then cover every way in.
+  readonly router = new Router({ strict: true, sensitive: true });
   readonly registry = new OpenAPIRegistry();
 
   constructor() {
