@@ -27,7 +27,7 @@ export class ProductCatalogClient implements ProductCatalog {
       ({ data } = await this.http.get(`/internal/products?ids=${[...new Set(ids)].join(',')}`));
     } catch (err) {
       this.logger.warn({ err: (err as Error).message }, 'product-service look-up failed');
-      throw serviceUnavailable('The product catalogue is unavailable, try again shortly', err);
+      throw serviceUnavailable('The product catalogue is unavailable, try again shortly', { cause: err });
     }
     const parsed = productsResponse.safeParse(data);
     if (!parsed.success) {

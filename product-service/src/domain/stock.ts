@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, conflict, notFound } from '@ecommerce/service-kit';
+import { conflict, notFound, serviceUnavailable } from '@ecommerce/service-kit';
 import { isProductId } from './product';
 
 export type StockAction = 'commit' | 'release';
@@ -184,7 +184,7 @@ export class Stock {
         continue;
       }
       if (Date.now() > deadline) {
-        throw new AppError(503, 'SERVICE_UNAVAILABLE', 'This stock change is still in progress, try again shortly', { headers: { 'Retry-After': '1' } });
+        throw serviceUnavailable('This stock change is still in progress, try again shortly');
       }
       await sleep(Math.min(this.pollMs * 2 ** Math.min(attempt, 3), 250));
     }

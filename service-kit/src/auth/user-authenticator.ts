@@ -3,7 +3,7 @@ import type { Middleware } from 'koa';
 import type { AxiosInstance } from 'axios';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
-import { AppError, forbidden, unauthenticated } from '../errors/app-error';
+import { forbidden, serviceUnavailable, unauthenticated } from '../errors/app-error';
 import { httpStatusOf, isInternalTokenRefused } from '../client/http-client';
 
 export type Role = 'customer' | 'admin';
@@ -133,7 +133,7 @@ export class UserAuthenticator {
       } else {
         this.options.logger.warn({ err: (err as Error).message }, 'user-service verify failed');
       }
-      throw new AppError(503, 'SERVICE_UNAVAILABLE', 'Authentication is unavailable, try again shortly', { headers: { 'Retry-After': '1' } });
+      throw serviceUnavailable('Authentication is unavailable, try again shortly');
     }
     const expiresAt = expiryMs(token);
     const ttl = expiresAt === undefined ? 0 : Math.min(askedAt + this.ttlMs, expiresAt) - this.now();

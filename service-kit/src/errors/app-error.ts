@@ -38,5 +38,6 @@ export const forbidden = (message = 'You are not allowed to do this') =>
 export const notFound = (message = 'Not found') => new AppError(404, 'NOT_FOUND', message);
 export const unsupportedMediaType = () => new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
 export const conflict = (code: string, message: string) => new AppError(409, code, message);
-export const serviceUnavailable = (message: string, cause?: unknown) =>
-  new AppError(503, 'SERVICE_UNAVAILABLE', message, { cause });
+/** Something this request needs is away for now: a 503 with the seconds after which to try again. */
+export const serviceUnavailable = (message: string, options: { cause?: unknown; retryAfterSeconds?: number } = {}) =>
+  new AppError(503, 'SERVICE_UNAVAILABLE', message, { cause: options.cause, headers: { 'Retry-After': String(options.retryAfterSeconds ?? 1) } });

@@ -9,7 +9,7 @@ import { securityHeaders } from './middleware/security-headers.middleware';
 import { createMetrics, type ServiceMetrics } from './metrics';
 import { healthRouter, type ReadinessCheck } from './health.router';
 import type { Lifecycle } from '../lifecycle/lifecycle';
-import { AppError } from '../errors/app-error';
+import { serviceUnavailable } from '../errors/app-error';
 
 type Mountable = Router | { router: Router };
 
@@ -53,7 +53,7 @@ const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 function startupGate(isStarted: () => boolean): Middleware {
   return function waitForStartup(ctx, next) {
     if (isStarted() || QUIET_PATHS.has(ctx.path)) return next();
-    throw new AppError(503, 'SERVICE_UNAVAILABLE', 'The service is starting, try again shortly', { headers: { 'Retry-After': '2' } });
+    throw serviceUnavailable('The service is starting, try again shortly', { retryAfterSeconds: 2 });
   };
 }
 
@@ -105,8 +105,7 @@ function baseApp(options: HttpAppsOptions, metrics: ServiceMetrics, guard?: Midd
  * middleware layers (routes and allowedMethods) per router, each costing promises.
  */
 function mount(app: Koa, routers: Router[]): void {
-  // Paths as written, in case and trailing slash alike (see ApiRouter).
-  const root = new Router({ strict: true, sensitive: true });
+  const root = new Router();
   for (const router of routers) root.use(router.routes());
   app.use(root.routes()).use(root.allowedMethods());
 }

@@ -2,8 +2,8 @@ import type { Logger } from 'pino';
 import { createLogger } from '../logging/logger';
 
 /** Listeners stop first (no new work), then workers drain, then connections close. */
-export type ShutdownPhase = 'listeners' | 'workers' | 'connections';
-const PHASE_ORDER: Record<ShutdownPhase, number> = { listeners: 0, workers: 1, connections: 2 };
+const PHASES = ['listeners', 'workers', 'connections'] as const;
+export type ShutdownPhase = (typeof PHASES)[number];
 
 interface Closer {
   name: string;
@@ -40,8 +40,7 @@ export class Lifecycle {
     this.logger.info({ reason }, 'shutting down');
     // Phase after phase; within one, the closers are independent (both listeners drain at once,
     // instead of the second waiting out the first's drain).
-    const phases = (Object.keys(PHASE_ORDER) as ShutdownPhase[]).sort((a, b) => PHASE_ORDER[a] - PHASE_ORDER[b]);
-    for (const phase of phases) {
+    for (const phase of PHASES) {
       await Promise.all(
         this.closers
           .filter((closer) => closer.phase === phase)

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
-import { AppError } from '@ecommerce/service-kit';
+import { serviceUnavailable } from '@ecommerce/service-kit';
 
 /**
  * Argon2id at OWASP's minimum profile (19 MiB, 2 passes, 1 lane): about 40 ms per hash here, and
@@ -33,9 +33,7 @@ export class PasswordHasher {
    */
   async admit<T>(work: () => Promise<T>): Promise<T> {
     if (this.inFlight >= this.maxInFlight) {
-      throw new AppError(503, 'SERVICE_UNAVAILABLE', 'Too many sign-ins and sign-ups at once, try again shortly', {
-        headers: { 'Retry-After': '1' },
-      });
+      throw serviceUnavailable('Too many sign-ins and sign-ups at once, try again shortly');
     }
     this.inFlight++;
     try {

@@ -63,7 +63,7 @@ export class OrderEventsConsumer {
   }
 
   private async process(message: ConsumeMessage, delivery: Delivery): Promise<void> {
-    const { logger, metrics, topology } = this.deps;
+    const { logger, metrics } = this.deps;
     // The worker's own count; anything else (a hand-made or foreign header) counts as a first attempt.
     const header = Number(message.properties.headers?.[HEADERS.attempt] ?? 0);
     const attempt = Number.isInteger(header) && header >= 0 ? header : 0;
@@ -83,40 +83,37 @@ export class OrderEventsConsumer {
       return;
     } catch (err) {
       const failure = err as Error;
-      if (err instanceof TransientFailure && attempt < topology.retryDelaysMs.length) {
-        const delay = topology.retryDelaysMs[attempt];
-        const handedOn = await this.handOn(message, delivery, retryQueueName(topology, delay), {
-          [HEADERS.attempt]: attempt + 1,
-          [HEADERS.lastError]: failure.message,
-        });
-        if (!handedOn) {
-          stop({ type, result: 'returned' });
-          return;
-        }
-        metrics.retried.inc({ type });
-        stop({ type, result: 'retried' });
-        logger.warn({ ...about, type, attempt: attempt + 1, retryInMs: delay, err: failure.message }, 'order event failed, retrying');
-        return;
-      }
-      const reason: DeadLetterReason =
-        err instanceof InvalidEventError ? 'invalid' : err instanceof TransientFailure ? 'exhausted' : 'permanent';
       if (!(err instanceof InvalidEventError || err instanceof PermanentFailure || err instanceof TransientFailure)) {
         logger.error({ ...about, err }, 'unexpected error handling an order event');
       }
-      const handedOn = await this.handOn(message, delivery, deadLetterQueueName(topology), {
-        [HEADERS.attempt]: attempt,
-        [HEADERS.reason]: reason,
-        [HEADERS.error]: failure.message,
-        [HEADERS.failedAt]: new Date().toISOString(),
-      });
-      if (!handedOn) {
+      const next = this.nextStop(err, attempt);
+      if (!(await this.handOn(message, delivery, next.queue, next.headers))) {
         stop({ type, result: 'returned' });
         return;
       }
-      metrics.deadLettered.inc({ reason });
-      stop({ type, result: 'dead-lettered' });
-      logger.error({ ...about, type, reason, attempt, err: failure.message }, 'order event dead-lettered');
+      stop({ type, result: next.result });
+      if (next.result === 'retried') {
+        metrics.retried.inc({ type });
+        logger.warn({ ...about, type, attempt: attempt + 1, retryInMs: next.delay, err: failure.message }, 'order event failed, retrying');
+      } else {
+        metrics.deadLettered.inc({ reason: next.reason });
+        logger.error({ ...about, type, reason: next.reason, attempt, err: failure.message }, 'order event dead-lettered');
+      }
     }
+  }
+
+  /** Where a failed delivery goes: the next retry queue while a transient failure has tries left, else the dead-letter queue. */
+  private nextStop(err: unknown, attempt: number) {
+    const { topology } = this.deps;
+    const message = (err as Error).message;
+    if (err instanceof TransientFailure && attempt < topology.retryDelaysMs.length) {
+      const delay = topology.retryDelaysMs[attempt];
+      const headers = { [HEADERS.attempt]: attempt + 1, [HEADERS.lastError]: message };
+      return { result: 'retried' as const, queue: retryQueueName(topology, delay), headers, delay };
+    }
+    const reason: DeadLetterReason = err instanceof InvalidEventError ? 'invalid' : err instanceof TransientFailure ? 'exhausted' : 'permanent';
+    const headers = { [HEADERS.attempt]: attempt, [HEADERS.reason]: reason, [HEADERS.error]: message, [HEADERS.failedAt]: new Date().toISOString() };
+    return { result: 'dead-lettered' as const, queue: deadLetterQueueName(topology), headers, reason };
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { Context, Middleware } from 'koa';
 import type { Logger } from 'pino';
-import { AppError, unsupportedMediaType } from '../../errors/app-error';
+import { AppError, serviceUnavailable, unsupportedMediaType } from '../../errors/app-error';
 import { isStoreUnreachable } from '../../errors/store-unreachable';
 
 interface HttpLikeError {
@@ -30,8 +30,7 @@ function fromHttpError(err: HttpLikeError & { isAxiosError?: boolean }): AppErro
 }
 
 /** A database that is down or dropped the connection: the request may well work in a moment. */
-const storeUnreachable = () =>
-  new AppError(503, 'SERVICE_UNAVAILABLE', 'A store this service needs is unreachable, try again shortly', { headers: { 'Retry-After': '1' } });
+const storeUnreachable = () => serviceUnavailable('A store this service needs is unreachable, try again shortly');
 
 /**
  * The one place where errors become responses. Operational errors keep their status and code, an
