@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import amqp, { type Channel, type ChannelModel } from 'amqplib';
+import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
 import { Lifecycle, RabbitBroker } from '@ecommerce/service-kit';
-import { captureLogger, createTestVhost, eventually } from '@ecommerce/service-kit/testing';
+import { captureLogger, createTestVhost, eventually, metricValue } from '@ecommerce/service-kit/testing';
 import { createIntegrationService, type IntegrationService } from '../src/app';
 import { deadLetterQueueName, declareTopology, retryQueueName, type WorkerTopology } from '../src/entry-points/messaging/order-events.topology';
 
@@ -15,7 +15,7 @@ let vhost: Awaited<ReturnType<typeof createTestVhost>>;
 let broker: RabbitBroker;
 let worker: IntegrationService;
 let admin: ChannelModel;
-let channel: Channel;
+let channel: ConfirmChannel;
 const { logger, lines } = captureLogger('integration-service');
 
 beforeAll(async () => {
@@ -44,31 +44,29 @@ afterAll(async () => {
 async function publish(content: string, headers: Record<string, unknown> = {}): Promise<string> {
   const messageId = randomUUID();
   channel.publish(topology.exchange, 'order.paid', Buffer.from(content), { persistent: true, messageId, contentType: 'application/json', headers });
-  await (channel as unknown as { waitForConfirms(): Promise<void> }).waitForConfirms();
+  await channel.waitForConfirms();
   return messageId;
 }
 
-const metric = async (name: string) => {
-  const text = await worker.apps.metrics.registry.metrics();
-  return text.split('\n').filter((line) => line.startsWith(`${name}{`)).reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
-};
+const metric = async (name: string) => metricValue(await worker.apps.metrics.registry.metrics(), name);
 const failedHandOns = (messageId: string) => lines().filter((l) => l.msg?.toString().startsWith('could not hand a message on') && l.messageId === messageId).length;
 
 describe('handing a failed delivery on', () => {
   it('gives a message it cannot hand on back only after a pause, counts no dead letter until one is made, then makes it', async () => {
     const dlq = deadLetterQueueName(topology);
+    const deadLetteredBefore = await metric('events_dead_lettered_total');
     await channel.deleteQueue(dlq);
     const messageId = await publish('{"not": "an order event"}');
     await eventually(() => expect(failedHandOns(messageId)).toBeGreaterThanOrEqual(1));
     await new Promise((resolve) => setTimeout(resolve, 3 * HAND_ON_PAUSE_MS));
     // A pause before each return: a handful of tries, not one per turn of the event loop.
     expect(failedHandOns(messageId)).toBeLessThanOrEqual(5);
-    expect(await metric('events_dead_lettered_total')).toBe(0);
+    expect(await metric('events_dead_lettered_total')).toBe(deadLetteredBefore);
 
     await channel.assertQueue(dlq, { durable: true });
     await eventually(async () => expect((await channel.checkQueue(dlq)).messageCount).toBe(1));
     // Counted once the copy is confirmed, which can be a moment after the queue shows it.
-    await eventually(async () => expect(await metric('events_dead_lettered_total')).toBe(1));
+    await eventually(async () => expect(await metric('events_dead_lettered_total')).toBe(deadLetteredBefore + 1));
     expect(lines().find((l) => l.msg === 'order event dead-lettered')).toMatchObject({ messageId, reason: 'invalid' });
   });
 
@@ -78,6 +76,8 @@ describe('handing a failed delivery on', () => {
       data: { orderId: randomUUID(), userId: randomUUID(), status: 'PAID', previousStatus: 'PENDING', items: [{ productId: 'a'.repeat(24), quantity: 1 }], total: 100, currency: 'EUR', reason: null },
     };
     const retryQueue = retryQueueName(topology, topology.retryDelaysMs[0]);
+    const deadLetters = async () => (await channel.checkQueue(deadLetterQueueName(topology))).messageCount;
+    const deadBefore = await deadLetters();
     for (const attempt of ['abc', -1, 0.5]) {
       await publish(JSON.stringify(event), { 'x-attempt': attempt });
       const copy = await eventually(async () => {
@@ -87,6 +87,6 @@ describe('handing a failed delivery on', () => {
       });
       expect(copy.properties.headers?.['x-attempt']).toBe(1);
     }
-    expect((await channel.checkQueue(deadLetterQueueName(topology))).messageCount).toBe(1); // only the first test's
+    expect(await deadLetters()).toBe(deadBefore);
   });
 });

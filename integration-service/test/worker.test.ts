@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import amqp from 'amqplib';
-import { eventually } from '@ecommerce/service-kit/testing';
+import { eventually, metricValue } from '@ecommerce/service-kit/testing';
 import { DeadLetterTool } from '../src/entry-points/messaging/dead-letter-tool';
 import { DEFAULT_TOPOLOGY } from '../src/entry-points/messaging/order-events.topology';
 import { Stack } from './support/stack';
@@ -42,9 +42,10 @@ async function waitForStatus(customer: string, orderId: string, status: string, 
 /** order.paid events the worker has handled to the end, in all and confirmed, from one read of its /metrics. */
 async function paidEventsHandled(): Promise<{ all: number; confirmed: number }> {
   const text = (await stack.http.get(`${stack.url('integration-service')}/metrics`)).data as string;
-  const lines = text.split('\n').filter((line) => line.startsWith('events_processed_total{') && line.includes('type="order.paid"'));
-  const sum = (of: string[]) => of.reduce((total, line) => total + Number(line.split(' ').at(-1)), 0);
-  return { all: sum(lines), confirmed: sum(lines.filter((line) => line.includes('outcome="confirmed"'))) };
+  return {
+    all: metricValue(text, 'events_processed_total', { type: 'order.paid' }),
+    confirmed: metricValue(text, 'events_processed_total', { type: 'order.paid', outcome: 'confirmed' }),
+  };
 }
 
 async function deadLetters() {

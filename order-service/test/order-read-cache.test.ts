@@ -31,8 +31,8 @@ const untilReadsAreKept = (orderId: string) =>
   });
 const listenerBackends = async () =>
   (await h.dataSource.query(
-    "SELECT pid FROM pg_stat_activity WHERE application_name = 'order-service-listener' AND datname = current_database()",
-  )) as { pid: number }[];
+    "SELECT pid, query, state FROM pg_stat_activity WHERE application_name = 'order-service-listener' AND datname = current_database()",
+  )) as { pid: number; query: string; state: string }[];
 const statusOf = async (orderId: string) => (await h.read(customer.authorization, orderId)).status as string;
 
 describe('GET /api/orders/:id from the read cache', () => {
@@ -70,10 +70,7 @@ describe('GET /api/orders/:id from the read cache', () => {
     // Listening again, not merely connected: a new backend shows up before its LISTEN has run.
     // Generous, as on a busy machine the reconnect (250 ms back-off, then a new session) can take a while.
     await eventually(async () => {
-      const backends = (await h.dataSource.query(
-        "SELECT pid, query, state FROM pg_stat_activity WHERE application_name = 'order-service-listener' AND datname = current_database()",
-      )) as { pid: number; query: string; state: string }[];
-      expect(backends.some((b) => b.pid !== pid && /^LISTEN /i.test(b.query) && b.state === 'idle')).toBe(true);
+      expect((await listenerBackends()).some((b) => b.pid !== pid && /^LISTEN /i.test(b.query) && b.state === 'idle')).toBe(true);
     }, 20_000);
     await untilReadsAreKept(id);
   }, 45_000);

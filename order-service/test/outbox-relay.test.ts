@@ -1,11 +1,10 @@
 import { EventEmitter } from 'node:events';
 import amqp from 'amqplib';
 import { BrokerUnavailableError, type RabbitBroker } from '@ecommerce/service-kit';
-import { eventually, testRabbitUrl } from '@ecommerce/service-kit/testing';
+import { eventually, startTcpProxy, testRabbitUrl, type TcpProxy } from '@ecommerce/service-kit/testing';
 import { OutboxRepository } from '../src/data-access/outbox.repository';
 import { brokerToNowhere, relayFor } from './support/relays';
 import { startOrderService, type OrderServiceHarness } from './support/order-service-harness';
-import { startTcpProxy } from './support/tcp-proxy';
 
 const pending = async (h: OrderServiceHarness) =>
   ((await h.dataSource.query('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL')) as { n: number }[])[0].n;
@@ -14,16 +13,10 @@ const eventIds = async (h: OrderServiceHarness) => ((await h.dataSource.query('S
 
 describe('the outbox relay while RabbitMQ is unreachable', () => {
   let h: OrderServiceHarness;
-  let proxy: Awaited<ReturnType<typeof startTcpProxy>>;
+  let proxy: TcpProxy;
   beforeAll(async () => {
-    const rabbit = new URL(testRabbitUrl());
-    proxy = await startTcpProxy({ host: rabbit.hostname, port: Number(rabbit.port || 5672) });
-    const throughProxy = (vhostUrl: string) => {
-      const url = new URL(vhostUrl);
-      url.host = `127.0.0.1:${proxy.port}`;
-      return url.toString();
-    };
-    h = await startOrderService({ name: 'outage', rabbitUrl: throughProxy });
+    proxy = await startTcpProxy(testRabbitUrl());
+    h = await startOrderService({ name: 'outage', rabbitUrl: (vhostUrl) => proxy.urlFor(vhostUrl) });
   });
   afterAll(async () => {
     await h?.close();
@@ -35,7 +28,7 @@ describe('the outbox relay while RabbitMQ is unreachable', () => {
     const before = await h.pendingOrder(authorization);
     await h.events.expectTypes(before.id, ['order.created']);
 
-    await proxy.down();
+    proxy.cut();
     await eventually(() => expect(h.broker.isConnected()).toBe(false));
     const orders = [];
     for (let i = 0; i < 3; i++) {
@@ -52,7 +45,7 @@ describe('the outbox relay while RabbitMQ is unreachable', () => {
     expect(await pending(h)).toBe(7);
     for (const id of orders) expect(h.events.forOrder(id)).toEqual([]);
 
-    await proxy.up();
+    proxy.restore();
     for (const id of orders) await h.events.expectTypes(id, ['order.created', 'order.paid'], 15_000);
     await h.events.expectTypes(before.id, ['order.created', 'order.paid']);
     await eventually(async () => expect(await pending(h)).toBe(0)); // marked right after RabbitMQ confirms

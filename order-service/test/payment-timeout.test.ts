@@ -129,11 +129,7 @@ describe('orders left unpaid longer than ORDER_PAYMENT_TIMEOUT', () => {
     expect(settled.history.map((entry: { status: string }) => entry.status)).toEqual(['PENDING', 'PAID']);
     const charges = await h.dataSource.query("SELECT status, gateway_reference AS reference, amount::int AS amount FROM payments WHERE order_id = $1 AND kind = 'charge'", [order.id]);
     expect(charges).toEqual([{ status: 'succeeded', reference: processor.lostCharge?.reference, amount: order.total }]);
-    const [{ events }] = await h.dataSource.query(
-      "SELECT count(*)::int AS events FROM outbox WHERE payload->'data'->>'orderId' = $1 AND routing_key = 'order.paid'",
-      [order.id],
-    );
-    expect(events).toBe(1);
+    expect(await h.outboxTypes(order.id)).toEqual(['order.created', 'order.paid']);
   });
 
   it('wait for the next sweep while the processor cannot be asked whether it charged them, then are cancelled', async () => {
@@ -177,8 +173,7 @@ describe('POST /api/orders/:id/cancel of an unpaid order', () => {
     const paid = await h.read(authorization, order.id);
     expect(paid.status).toBe('PAID');
     expect(paid.payments).toEqual([expect.objectContaining({ kind: 'charge', status: 'succeeded', amount: order.total, reference: processor.lostCharge?.reference })]);
-    const events = await h.dataSource.query("SELECT routing_key FROM outbox WHERE payload->'data'->>'orderId' = $1 ORDER BY created_at", [order.id]);
-    expect(events.map((e: { routing_key: string }) => e.routing_key)).toEqual(['order.created', 'order.paid']);
+    expect(await h.outboxTypes(order.id)).toEqual(['order.created', 'order.paid']);
   });
 
   it('answers 503 and changes nothing while the processor cannot say whether it charged the order', async () => {
@@ -215,14 +210,13 @@ describe('refunds owed: a cancel or REFUNDED move commits first, its refund foll
     const refunded = await h.read(authorization, order.id);
     expect(refundsOf(refunded)).toEqual([expect.objectContaining({ status: 'succeeded', amount: order.total, reference: expect.stringMatching(/^re_/) })]);
     expect((await h.service.sweeper.sweepOnce()).refundsGiven).toBe(0);
-    const events = await h.dataSource.query("SELECT routing_key FROM outbox WHERE payload->'data'->>'orderId' = $1 ORDER BY created_at", [order.id]);
-    expect(events.map((e: { routing_key: string }) => e.routing_key)).toEqual(['order.created', 'order.paid', 'order.confirmed', 'order.cancelled']);
+    expect(await h.outboxTypes(order.id)).toEqual(['order.created', 'order.paid', 'order.confirmed', 'order.cancelled']);
   });
 
   it('records a refund whose answer was lost when the sweep asks again, without refunding twice', async () => {
     const { authorization, order } = await h.orderIn('CONFIRMED');
     processor.loseNextRefundAnswer = true;
-    const res = await h.cancel(authorization, order.id);
+    const res = await h.cancel(authorization, order.id).finally(() => { processor.loseNextRefundAnswer = false; });
     expect([res.status, res.data.status, refundsOf(res.data).length]).toEqual([200, 'CANCELLED', 0]);
     const keysBefore = processor.refundKeys.size;
     await h.service.sweeper.sweepOnce();

@@ -1,3 +1,4 @@
+import { metricValue } from '@ecommerce/service-kit/testing';
 import { newProduct, startProductService, type ProductService } from './harness';
 
 const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -7,7 +8,7 @@ describe('product catalog: create, read, change and delete', () => {
   beforeAll(async () => {
     svc = await startProductService();
   });
-  afterAll(() => svc.close());
+  afterAll(() => svc?.close());
 
   it('lets an admin create a product, with server-owned fields set by the server', async () => {
     const response = await svc.api.post('/api/products', newProduct(), { headers: svc.admin });
@@ -214,7 +215,7 @@ describe('product catalog: create, read, change and delete', () => {
   it('counts each catalog change in /metrics', async () => {
     const counts = async () => {
       const text = (await svc.api.get('/metrics')).data as string;
-      const count = (change: string) => Number(new RegExp(`^catalog_changes_total\\{change="${change}",service="product-service"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+      const count = (change: string) => metricValue(text, 'catalog_changes_total', { change });
       return { created: count('created'), updated: count('updated'), deleted: count('deleted') };
     };
     const before = await counts();

@@ -12,8 +12,7 @@ let proxy: TcpProxy;
 let svc: ProductService;
 beforeAll(async () => {
   if (!plainServer) return;
-  const server = new URL(testMongoUrl());
-  proxy = await startTcpProxy(server.hostname, Number(server.port || 27017));
+  proxy = await startTcpProxy(testMongoUrl());
   const url = new URL(proxy.urlFor(testMongoUrl()));
   url.searchParams.set('directConnection', 'true');
   svc = await startProductService({ mongoClient: createMongoClient(url.toString()).client });

@@ -23,7 +23,7 @@ describe('product listing: filters, search, sorting, paging, batch look-up and c
       await new Promise((resolve) => setTimeout(resolve, 3));
     }
   });
-  afterAll(() => svc.close());
+  afterAll(() => svc?.close());
 
   it('lists newest first with page, limit and total by default', async () => {
     const response = await svc.api.get('/api/products');

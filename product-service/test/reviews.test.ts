@@ -6,7 +6,7 @@ describe('product reviews and ratings', () => {
   beforeAll(async () => {
     svc = await startProductService();
   });
-  afterAll(() => svc.close());
+  afterAll(() => svc?.close());
 
   it('lets a user review a product once and updates its rating', async () => {
     const product = await svc.createProduct();

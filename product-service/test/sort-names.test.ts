@@ -9,7 +9,7 @@ describe('sort=name', () => {
   beforeAll(async () => {
     svc = await startProductService();
   });
-  afterAll(() => svc.close());
+  afterAll(() => svc?.close());
 
   it('orders names alphabetically regardless of case and accents, also after a rename', async () => {
     const category = `accents-${Date.now()}`;
@@ -37,13 +37,13 @@ describe('sort=name', () => {
     expect(await refreshSortNames(svc.db)).toBe(0);
   });
 
-  it('refreshes a catalog larger than a page, one update command per product', async () => {
+  it('refreshes a catalog larger than a page, page after page', async () => {
     const category = `many-${Date.now()}`;
     for (let i = 0; i < 120; i += 20) {
       await Promise.all(Array.from({ length: 20 }, (_, j) => svc.createProduct({ name: `Item ${i + j}`, category })));
     }
     await svc.db.collection('products').updateMany({ category }, { $unset: { sortNameRule: '' } });
-    // Pages of 50, three of them; a single command of 50 updates is what FerretDB hangs on.
+    // Pages of 50, three of them.
     expect(await refreshSortNames(svc.db, 50)).toBe(120);
     expect(await svc.db.collection('products').countDocuments({ category, sortNameRule: SORT_NAME_RULE })).toBe(120);
   }, 60_000);

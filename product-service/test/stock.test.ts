@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { metricValue } from '@ecommerce/service-kit/testing';
 import axios from 'axios';
 import { ObjectId } from 'mongodb';
 import { collections } from '../src/data-access/collections';
@@ -12,7 +13,7 @@ describe('stock commits and releases on the internal port', () => {
   beforeAll(async () => {
     svc = await startProductService();
   });
-  afterAll(() => svc.close());
+  afterAll(() => svc?.close());
 
   const change = (productId: string, body: Record<string, unknown>) => svc.internal.post(`/internal/product/${productId}/quantity`, body);
   const commit = (productId: string, orderId: string, quantity: number) => change(productId, { orderId, quantity, action: 'commit' });
@@ -196,8 +197,7 @@ describe('stock commits and releases on the internal port', () => {
   it('counts stock movements by action and result in /metrics', async () => {
     const counted = async () => {
       const metrics = (await svc.api.get('/metrics')).data as string;
-      const count = (action: string, result: string) =>
-        Number(new RegExp(`^stock_movements_total\\{action="${action}",result="${result}",service="product-service"\\} (\\d+)$`, 'm').exec(metrics)?.[1] ?? 0);
+      const count = (action: string, result: string) => metricValue(metrics, 'stock_movements_total', { action, result });
       return [count('commit', 'applied'), count('commit', 'repeated'), count('commit', 'rejected'), count('release', 'noop'), count('release', 'applied')];
     };
     const before = await counted();
@@ -220,7 +220,7 @@ describe('stock movements left behind by a process that died', () => {
   beforeAll(async () => {
     svc = await startProductService({ stock: { leaseMs: LEASE_MS, pollMs: 10 } });
   });
-  afterAll(() => svc.close());
+  afterAll(() => svc?.close());
 
   const commit = (productId: string, orderId: string, quantity: number) =>
     svc.internal.post(`/internal/product/${productId}/quantity`, { orderId, quantity, action: 'commit' });
@@ -293,7 +293,7 @@ describe('a stock change whose holder stalled past its lease while another reque
   beforeAll(async () => {
     svc = await startProductService();
   });
-  afterAll(() => svc.close());
+  afterAll(() => svc?.close());
 
   /** The product store of a replica whose updates are held back (a stalled connection) until let go. */
   class StalledProducts extends ProductRepository {

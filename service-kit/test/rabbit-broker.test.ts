@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import type { EventEmitter } from 'node:events';
 import amqp, { type ConsumeMessage } from 'amqplib';
 import { BrokerUnavailableError, RabbitBroker, UnroutableMessageError } from '../src';
-import { dropRabbitConnection, eventually, silentLogger, testRabbitUrl } from '../src/testing';
+import { dropRabbitConnection, eventually, rabbitConnectionInfo, silentLogger, testRabbitUrl } from '../src/testing';
 
 const unique = () => randomBytes(4).toString('hex');
 
@@ -55,9 +53,7 @@ describe('RabbitBroker against a real RabbitMQ', () => {
     brokers.push(broker);
     broker.start();
     await broker.waitUntilConnected(5000);
-    const { stdout } = await promisify(execFile)('rabbitmqctl', ['list_connections', 'timeout', 'client_properties', '-q', '--no-table-headers'], { encoding: 'utf8' });
-    const line = stdout.split('\n').find((l) => l.includes(`"test-heartbeat-${id}"`));
-    expect(line?.split('\t')[0]).toBe('7');
+    expect(await rabbitConnectionInfo(`test-heartbeat-${id}`, 'timeout')).toEqual(['7']);
   });
 
   it('refuses a mandatory publish without a messageId, whose return could not be told apart', async () => {

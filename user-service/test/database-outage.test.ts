@@ -5,8 +5,7 @@ import { ADMIN, bearer, signUp, startUserService, type RunningUserService } from
 let proxy: TcpProxy;
 let svc: RunningUserService;
 beforeAll(async () => {
-  const server = new URL(testPostgresAdminUrl());
-  proxy = await startTcpProxy(server.hostname, Number(server.port || 5432));
+  proxy = await startTcpProxy(testPostgresAdminUrl());
   svc = await startUserService({ prefix: 'users_outage', connectVia: (databaseUrl) => proxy.urlFor(databaseUrl) });
 });
 afterAll(async () => {

@@ -52,15 +52,20 @@ export interface BootTestOptions {
 /** The start-up contract every service keeps, as one shared suite. */
 export function describeServiceBoot(name: string, options: BootTestOptions): void {
   describe(`${name} process start-up`, () => {
+    /** The valid environment, on the given public port (and a free internal one). */
+    const validEnv = async (port: number): Promise<Record<string, string>> => ({
+      ...(await options.env()),
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      ...(options.internalPort ? { INTERNAL_PORT: String(await freePort()) } : {}),
+    });
     beforeAll(() => {
       if (!existsSync(options.main)) throw new Error(`${options.main} is missing: run npm run build first`);
     });
 
     it('exits 1 with one line naming each missing variable when the environment is empty', async () => {
       const service = spawnService(options.main, {});
-      // 'close', not 'exit': by then stdout and stderr are read to the end.
-      const code = await new Promise<number | null>((resolve) => service.child.once('close', resolve));
-      expect(code).toBe(1);
+      expect(await service.exited).toBe(1);
       const lines = service.output().trim().split('\n');
       expect(lines).toHaveLength(1);
       for (const variable of options.required) expect(lines[0]).toContain(`${variable} is required`);
@@ -71,12 +76,8 @@ export function describeServiceBoot(name: string, options: BootTestOptions): voi
       const port = await freePort();
       await new Promise<void>((resolve) => taken.listen(port, '0.0.0.0', resolve));
       try {
-        const env: Record<string, string> = { ...(await options.env()), PORT: String(port), LOG_LEVEL: 'warn' };
-        if (options.internalPort) env.INTERNAL_PORT = String(await freePort());
-        const service = spawnService(options.main, env);
-        // 'close', not 'exit': by then stdout and stderr are read to the end.
-        const code = await new Promise<number | null>((resolve) => service.child.once('close', resolve));
-        expect(code).toBe(1);
+        const service = spawnService(options.main, await validEnv(port));
+        expect(await service.exited).toBe(1);
         const lines = service.output().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
         expect(lines.at(-1)).toMatchObject({ level: 'fatal', service: name, msg: `${name} failed to start`, err: { code: 'EADDRINUSE' } });
       } finally {
@@ -86,9 +87,7 @@ export function describeServiceBoot(name: string, options: BootTestOptions): voi
 
     it('answers /healthz and /readyz with a valid environment, and exits 0 on SIGTERM', async () => {
       const port = await freePort();
-      const env: Record<string, string> = { ...(await options.env()), PORT: String(port), LOG_LEVEL: 'warn' };
-      if (options.internalPort) env.INTERNAL_PORT = String(await freePort());
-      const service = spawnService(options.main, env);
+      const service = spawnService(options.main, await validEnv(port));
       try {
         await waitForHttp(`http://127.0.0.1:${port}/healthz`, service);
         await waitForHttp(`http://127.0.0.1:${port}/readyz`, service);

@@ -55,13 +55,17 @@ export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 10_
  * Asynchronous on purpose: a blocked event loop would hold back acks the client already sent.
  */
 export async function dropRabbitConnection(connectionName: string): Promise<number> {
-  const run = promisify(execFile);
-  // The table form prints full pids (<rabbit@host.N.N.N>), which close_connection accepts; the JSON form does not.
-  const { stdout: listing } = await run('rabbitmqctl', ['list_connections', 'pid', 'client_properties', '-q', '--no-table-headers'], { encoding: 'utf8' });
-  const marker = `{"connection_name","${connectionName}"}`;
-  const pids = listing.split('\n').filter((line) => line.includes(marker)).map((line) => line.split('\t')[0]);
-  for (const pid of pids) await run('rabbitmqctl', ['close_connection', pid, 'closed by a test', '-q']);
+  const pids = await rabbitConnectionInfo(connectionName, 'pid');
+  for (const pid of pids) await promisify(execFile)('rabbitmqctl', ['close_connection', pid, 'closed by a test', '-q']);
   return pids.length;
+}
+
+/** One column of `rabbitmqctl list_connections` (pid, timeout…) for each connection of this client-given name. */
+export async function rabbitConnectionInfo(connectionName: string, column: string): Promise<string[]> {
+  // The table form prints full pids (<rabbit@host.N.N.N>), which close_connection accepts; the JSON form does not.
+  const { stdout } = await promisify(execFile)('rabbitmqctl', ['list_connections', column, 'client_properties', '-q', '--no-table-headers'], { encoding: 'utf8' });
+  const marker = `{"connection_name","${connectionName}"}`;
+  return stdout.split('\n').filter((line) => line.includes(marker)).map((line) => line.split('\t')[0]);
 }
 
 /**
@@ -76,4 +80,20 @@ export async function createTestVhost(prefix: string): Promise<{ url: string; na
   const url = new URL(testRabbitUrl());
   url.pathname = `/${encodeURIComponent(name)}`;
   return { url: url.toString(), name, delete: async () => { await run('rabbitmqctl', ['delete_vhost', name, '-q']); } };
+}
+
+/**
+ * In a /metrics text (Prometheus exposition), the sum of the series of `name` that carry every
+ * given label: a counter's total, or one slice of it.
+ */
+export function metricValue(text: string, name: string, labels: Record<string, string> = {}): number {
+  const carries = Object.entries(labels).map(([key, value]) => `${key}=${JSON.stringify(value)}`);
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `))
+    .filter((line) => {
+      const set = line.slice(name.length + 1, line.lastIndexOf('}')).split(',');
+      return carries.every((pair) => set.includes(pair));
+    })
+    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
 }

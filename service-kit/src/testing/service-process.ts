@@ -5,6 +5,8 @@ export interface ServiceProcess {
   child: ChildProcess;
   /** Everything the process wrote so far (stdout and stderr). */
   output(): string;
+  /** The exit code, once the process has ended and its output is read to the end. */
+  exited: Promise<number | null>;
   /** SIGTERM (or the given signal) and wait for the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -15,13 +17,15 @@ export function spawnService(mainPath: string, env: Record<string, string>): Ser
   let out = '';
   child.stdout!.on('data', (chunk) => { out += String(chunk); });
   child.stderr!.on('data', (chunk) => { out += String(chunk); });
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // 'close', not 'exit': by then stdout and stderr are read to the end.
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   return {
     child,
     output: () => out,
+    exited,
     stop: async (signal = 'SIGTERM') => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      return exit;
+      return exited;
     },
   };
 }

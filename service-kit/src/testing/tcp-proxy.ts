@@ -1,9 +1,6 @@
 import net from 'node:net';
 
 export interface TcpProxy {
-  /** host:port to connect to instead of the target. */
-  host: string;
-  port: number;
   /** A connection URL (postgres://, mongodb://) with its host and port replaced by the proxy's. */
   urlFor(url: string): string;
   /** Drops every open connection and every new one until restore(), as a server that went away. */
@@ -12,8 +9,16 @@ export interface TcpProxy {
   close(): Promise<void>;
 }
 
-/** A real TCP hop in front of a server (PostgreSQL, MongoDB), for showing what a service does while it is unreachable. */
-export async function startTcpProxy(targetHost: string, targetPort: number): Promise<TcpProxy> {
+const DEFAULT_PORTS: Record<string, number> = { 'postgres:': 5432, 'postgresql:': 5432, 'mongodb:': 27017, 'amqp:': 5672 };
+
+/**
+ * A real TCP hop in front of the server a connection URL names (PostgreSQL, MongoDB, RabbitMQ), for
+ * showing what a service does while that server is unreachable.
+ */
+export async function startTcpProxy(serverUrl: string): Promise<TcpProxy> {
+  const target = new URL(serverUrl);
+  const targetHost = target.hostname;
+  const targetPort = Number(target.port || DEFAULT_PORTS[target.protocol]);
   const open = new Set<net.Socket>();
   let cut = false;
   const server = net.createServer((client) => {
@@ -34,8 +39,6 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as net.AddressInfo;
   return {
-    host: '127.0.0.1',
-    port,
     urlFor(url) {
       const through = new URL(url);
       through.hostname = '127.0.0.1';
