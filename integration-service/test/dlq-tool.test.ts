@@ -1,6 +1,6 @@
 import amqp, { type ChannelModel } from 'amqplib';
 import { createTestVhost } from '@ecommerce/service-kit/testing';
-import { runDlqCommand } from '../src/cli/dlq';
+import { runDlqCommand, type DlqCommandOptions } from '../src/cli/dlq';
 import { DeadLetterTool } from '../src/entry-points/messaging/dead-letter-tool';
 import { DEFAULT_TOPOLOGY, deadLetterQueueName, declareTopology } from '../src/entry-points/messaging/order-events.topology';
 
@@ -28,10 +28,17 @@ describe('the dead-letter queue tool', () => {
     await vhost.delete();
   });
 
-  const run = async (...args: string[]) => {
+  const runWith = async (options: DlqCommandOptions, ...args: string[]) => {
     const lines: string[] = [];
-    const code = await runDlqCommand(args, vhost.url, (line) => lines.push(line));
+    const code = await runDlqCommand(args, vhost.url, (line) => lines.push(line), options);
     return { code, lines };
+  };
+  const run = (...args: string[]) => runWith({}, ...args);
+  const deadLetter = async (...ids: string[]) => {
+    const channel = await connection.createConfirmChannel();
+    for (const id of ids) channel.publish('', deadLetterQueueName(DEFAULT_TOPOLOGY), Buffer.from('{}'), { persistent: true, messageId: id });
+    await channel.waitForConfirms();
+    await channel.close();
   };
   const queued = async (queue: string) => {
     const channel = await connection.createChannel();
@@ -79,10 +86,23 @@ describe('the dead-letter queue tool', () => {
     expect((await run('explode')).code).toBe(2);
   });
 
+  it('says how many messages a replay --all left behind when the queue holds more than one run reads', async () => {
+    await deadLetter('m-4', 'm-5', 'm-6');
+    const { code, lines } = await runWith({ replayLimit: 2 }, 'replay', '--all');
+    expect(code).toBe(0);
+    expect(lines).toEqual([
+      'replayed 2 message(s): m-4, m-5',
+      '1 message(s) still in the dead-letter queue (a run replays at most 2); run replay --all again',
+    ]);
+    expect((await runWith({ replayLimit: 2 }, 'replay', '--all')).lines).toEqual(['replayed 1 message(s): m-6']);
+    const channel = await connection.createChannel();
+    await channel.purgeQueue(DEFAULT_TOPOLOGY.queue);
+    await channel.close();
+  });
+
   it('replays nothing and keeps the message when the work queue is missing, where RabbitMQ would drop it', async () => {
-    const channel = await connection.createConfirmChannel();
-    channel.publish('', deadLetterQueueName(DEFAULT_TOPOLOGY), Buffer.from('{}'), { persistent: true, messageId: 'm-3' });
-    await channel.waitForConfirms();
+    await deadLetter('m-3');
+    const channel = await connection.createChannel();
     await channel.deleteQueue(DEFAULT_TOPOLOGY.queue);
     await channel.close();
     await expect(run('replay', '--all')).rejects.toThrow(`the work queue ${DEFAULT_TOPOLOGY.queue} does not exist`);

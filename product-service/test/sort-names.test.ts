@@ -37,6 +37,27 @@ describe('sort=name', () => {
     expect(await refreshSortNames(svc.db)).toBe(0);
   });
 
+  it('leaves the sortName of a product renamed between the refresh reading it and writing it', async () => {
+    const category = `renamed-meanwhile-${Date.now()}`;
+    const product = await svc.createProduct({ name: 'Éclair', category });
+    const real = svc.db.collection('products');
+    const _id = new ObjectId(product.id);
+    await real.updateOne({ _id }, { $set: { sortName: 'éclair' }, $unset: { sortNameRule: '' } });
+    // The edit lands right before the refresh's update of this product, as another replica's PATCH could.
+    const renameFirst = new Proxy(real, {
+      get: (target, prop, receiver) =>
+        prop === 'updateOne'
+          ? async (filter: { _id: ObjectId }, update: object) => {
+              if (filter._id.equals(_id)) await real.updateOne({ _id }, { $set: { name: 'Zabaglione', sortName: 'zabaglione', sortNameRule: SORT_NAME_RULE } });
+              return target.updateOne(filter, update);
+            }
+          : Reflect.get(target, prop, receiver),
+    });
+    const db = new Proxy(svc.db, { get: (target, prop, receiver) => (prop === 'collection' ? () => renameFirst : Reflect.get(target, prop, receiver)) });
+    expect(await refreshSortNames(db)).toBe(0);
+    expect(await real.findOne({ _id })).toMatchObject({ name: 'Zabaglione', sortName: 'zabaglione' });
+  });
+
   it('refreshes a catalog larger than a page, page after page', async () => {
     const category = `many-${Date.now()}`;
     for (let i = 0; i < 120; i += 20) {

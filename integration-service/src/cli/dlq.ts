@@ -14,11 +14,17 @@ const USAGE = `usage: node dist/cli/dlq.js <command>
   replay <messageId>     put that message back on the work queue (attempts reset) and remove it here
   replay --all           the same for every message`;
 
+export interface DlqCommandOptions {
+  topology?: WorkerTopology;
+  /** Messages one replay reads at most. */
+  replayLimit?: number;
+}
+
 export async function runDlqCommand(
   args: string[],
   url: string,
   out: (line: string) => void,
-  topology: WorkerTopology = DEFAULT_TOPOLOGY,
+  { topology = DEFAULT_TOPOLOGY, replayLimit = REPLAY_LIMIT }: DlqCommandOptions = {},
 ): Promise<number> {
   const [command, arg, value] = args;
   if (!command || !['count', 'list', 'show', 'replay'].includes(command)) {
@@ -43,11 +49,11 @@ export async function runDlqCommand(
       out(JSON.stringify(letter, null, 2));
     } else {
       if (!arg) { out(USAGE); return 2; }
-      const replayed = await tool.replay((d) => arg === '--all' || d.messageId === arg);
+      const replayed = await tool.replay((d) => arg === '--all' || d.messageId === arg, replayLimit);
       out(`replayed ${replayed.length} message(s)${replayed.length ? `: ${replayed.join(', ')}` : ''}`);
-      // One run reads at most REPLAY_LIMIT messages: say what is left rather than look drained.
+      // One run reads at most replayLimit messages: say what is left rather than look drained.
       const left = arg === '--all' ? await tool.count() : 0;
-      if (left) out(`${left} message(s) still in the dead-letter queue (a run replays at most ${REPLAY_LIMIT}); run replay --all again`);
+      if (left) out(`${left} message(s) still in the dead-letter queue (a run replays at most ${replayLimit}); run replay --all again`);
       if (!replayed.length && arg !== '--all') return 1;
     }
     return 0;
