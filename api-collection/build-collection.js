@@ -7,7 +7,8 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const OUT = path.join(__dirname, 'ecommerce.postman_collection.json');
-const folders = ['users', 'products', 'orders', 'flows', 'negative', 'smoke'].map((name) => require(`./src/${name}.folder.js`));
+const { newRunId } = require('./src/blocks');
+const folders = ['users', 'products', 'orders', 'flows', 'negative', 'smoke', 'cleanup'].map((name) => require(`./src/${name}.folder.js`));
 
 const collection = {
   info: {
@@ -23,8 +24,9 @@ const collection = {
       listen: 'prerequest',
       script: {
         type: 'text/javascript',
-        // One run id per replay keeps emails, categories and idempotency keys unique across runs.
-        exec: ["if (!pm.collectionVariables.get('runId')) { pm.collectionVariables.set('runId', Date.now().toString(36) + Math.random().toString(36).slice(2, 6)); }"],
+        // A run id keeps emails, categories and idempotency keys unique across replays. The collection's
+        // first request makes a new one (see users.folder.js); this gives one to a folder run on its own.
+        exec: [`if (!pm.collectionVariables.get('runId')) { ${newRunId} }`],
       },
     },
   ],

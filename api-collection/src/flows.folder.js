@@ -24,7 +24,7 @@ const stockIs = (title, productVar, quantity) =>
     tests: pollUntil(`stock is ${quantity}`, `(b) => b.quantity === ${quantity}`),
   });
 
-module.exports = folder('Flows', 'Whole journeys through all four services, each starting from scratch.', [
+module.exports = folder('Flows', 'Whole journeys through all four services. The first registers Bea and signs the admin in for the others, so run the folder whole (or the whole collection).', [
   folder('Buy, pay and get confirmed', 'Register, log in, admin stocks a product, order, pay, CONFIRMED, stock taken.', [
     ...registerAndLogin('buyer', 'Bea Buyer'),
     loginAdmin,

@@ -31,13 +31,14 @@ module.exports = folder('Products', 'Catalog, search, categories and reviews (pr
     tests: [status(200), expectBody('the shoe only', "pm.expect(b.items.map((p) => p.id)).to.eql([pm.collectionVariables.get('productId')]);")],
   }),
   request('Batch look-up by ids', 'GET', `${P}?ids={{productId}},{{productId2}}`, {
-    tests: [status(200), expectBody('both', 'pm.expect(b.items).to.have.length(2);')],
-  }),
-  request('Categories with counts', 'GET', `${P}/categories`, {
     tests: [
       status(200),
-      expectBody('ours is counted', "const c = b.items.find((i) => i.name === 'collection-' + pm.collectionVariables.get('runId')); pm.expect(c.count).to.eql(2);"),
+      expectBody('the two asked for', "pm.expect(b.items.map((p) => p.id).sort()).to.eql([pm.collectionVariables.get('productId'), pm.collectionVariables.get('productId2')].sort());"),
     ],
+  }),
+  // Polled: another replica may answer a category list it read before these products existed, for up to a second.
+  request('Categories with counts', 'GET', `${P}/categories`, {
+    tests: pollUntil('ours is counted, twice', "(b) => b.items.some((i) => i.name === 'collection-' + pm.collectionVariables.get('runId') && i.count === 2)"),
   }),
   request('Admin changes a price', 'PATCH', `${P}/{{productId2}}`, {
     auth: 'admin',

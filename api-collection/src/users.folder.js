@@ -1,8 +1,9 @@
 'use strict';
-const { request, folder, status, errorCode, set, expectBody, shapeOfUser, shapeOfPage, shapeOfError, loginAdmin, registerAndLogin, U } = require('./blocks');
+const { request, folder, status, errorCode, set, expectBody, shapeOfUser, shapeOfPage, shapeOfError, loginAdmin, registerAndLogin, newRunId, U } = require('./blocks');
 
 module.exports = folder('Users', 'Accounts, sessions and roles (user-service).', [
-  ...registerAndLogin('customer', 'Casey Customer'),
+  // A replay starts here: a new run id, also for the next iteration of newman -n or another run in Postman's runner.
+  ...registerAndLogin('customer', 'Casey Customer', { pre: newRunId }),
   ...registerAndLogin('other', 'Oliver Other'),
   request('Read my account', 'GET', `${U}/me`, {
     auth: 'customer',
