@@ -8,18 +8,18 @@ const path = require('node:path');
 const { randomBytes } = require('node:crypto');
 const axios = require('axios');
 const http = require('node:http');
-const { measureHttp, measurePaired } = require('./lib/http-load');
-const { closedLoop } = require('./lib/stats');
+const { measurePaired, combine } = require('./lib/http-load');
+const { alternatingLoops } = require('./lib/stats');
 const ceilings = require('./lib/ceilings');
 const { orderPipeline, pipelineStages } = require('./lib/pipeline');
 const { readStackCpu, servicePid: pidOf } = require('./lib/process-cpu');
-const { writeResults, updateResultsFile } = require('./lib/report');
+const { writeResults, updateResultsFile, checkRows } = require('./lib/report');
 
 const quick = process.argv.includes('--quick');
 const mode = quick ? 'quick' : 'full';
 const M = quick
-  ? { durationS: 1, warmupS: 0.5, connections: 8, rounds: 1, windowS: 1, loginS: 1, pipelineOrders: 20, rabbitMessages: 500 }
-  : { durationS: 10, warmupS: 3, connections: 32, rounds: 4, windowS: 3, loginS: 8, pipelineOrders: 1000, rabbitMessages: 20000 };
+  ? { durationS: 1, warmupS: 0.5, connections: 8, rounds: 1, windowS: 1, loginWindowS: 1, pipelineOrders: 20, pipelineWarmup: 4, rabbitMessages: 500 }
+  : { durationS: 10, warmupS: 3, connections: 32, rounds: 4, windowS: 3, loginWindowS: 2, pipelineOrders: 1000, pipelineWarmup: 50, rabbitMessages: 20000 };
 
 // The calibration row's work per request: about what a service may add to bare Koa's and still
 // reach half its rate where idle vCPUs halt at once (RESULTS.md, step 31).
@@ -83,12 +83,11 @@ function haltPoll() {
 async function main() {
   const machine = `${os.cpus().length} × ${os.cpus()[0].model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}${haltPoll()}`;
   log(`${mode} benchmark on ${machine}`);
-  const load = { connections: M.connections, durationS: M.durationS, warmupS: M.warmupS };
   const s = await setUp();
   const rows = [];
-  const add = (scenario, result, ceilingName, ceiling, target) => {
+  const rowOf = (scenario, result, ceilingName, ceiling, target) => {
     const ratio = ceiling ? result.rps / ceiling.rps : null;
-    rows.push({
+    return {
       scenario, rps: result.rps, p50Ms: result.p50Ms, p99Ms: result.p99Ms,
       ceiling: ceiling ? ceiling.rps : null, ceilingName: ceilingName ?? null, ratio,
       // Figures a scenario does not have stay undefined, which latest.json leaves out.
@@ -96,29 +95,36 @@ async function main() {
       generatorSleepsPerRequest: result.generatorSleepsPerRequest, ceilingGeneratorSleepsPerRequest: ceiling?.generatorSleepsPerRequest,
       cpuMsPerOrder: result.cpuMsPerOrder,
       target: target?.(result, ratio),
-    });
-    const latency = result.p50Ms == null ? '' : ` p50 ${result.p50Ms.toFixed(1)} ms p99 ${result.p99Ms.toFixed(1)} ms`;
-    log(`${scenario}: ${result.rps.toFixed(1)}/s${latency}${ratio ? ` (${(ratio * 100).toFixed(0)}% of ${ceilingName})` : ''}`);
+    };
   };
-
+  const add = (...args) => {
+    const row = rowOf(...args);
+    rows.push(row);
+    const latency = row.p50Ms == null ? '' : ` p50 ${row.p50Ms.toFixed(1)} ms p99 ${row.p99Ms.toFixed(1)} ms`;
+    log(`${row.scenario}: ${row.rps.toFixed(1)}/s${latency}${row.ratio ? ` (${(row.ratio * 100).toFixed(0)}% of ${row.ceilingName})` : ''}`);
+  };
   log('ceilings');
   const pg = await ceilings.postgresInsert({ adminUrl: pgAdmin, concurrency: 20, durationMs: M.durationS * 1000 });
   add('ceiling: PostgreSQL single-row insert', pg);
   const amqpRate = await ceilings.rabbitRoundTrip({ url: rabbitUrl, count: M.rabbitMessages, inFlight: 200 });
   add('ceiling: RabbitMQ publish+consume (confirmed, persistent)', amqpRate);
-  const hash = await ceilings.argon2Verify({ concurrency: 4, durationMs: M.loginS * 1000 });
-  add('ceiling: Argon2id verify (same parameters)', hash);
-  // Measured last, right before the HTTP scenarios compared with it, so both meet the machine in
-  // the same state (the PostgreSQL ceiling leaves autovacuum and checkpoint work behind it).
+  // The ceilings measured alongside their scenarios (in alternating windows) are listed here, with the others.
+  const ceilingRows = rows.length;
+  const insertCeiling = (scenario, result) => {
+    rows.splice(ceilingRows, 0, rowOf(scenario, result));
+    log(`${scenario}: ${result.rps.toFixed(1)}/s p50 ${result.p50Ms.toFixed(1)} ms p99 ${result.p99Ms.toFixed(1)} ms`);
+  };
   const bareKoa = await ceilings.startBareKoa();
   const workedKoa = await ceilings.startBareKoa({ workUs: CALIBRATION_WORK_US });
+  // Every bare Koa window of the run, pooled into the ceiling's own row.
+  const bareKoaWindows = [];
   try {
-    add('ceiling: bare Koa handler', await measureHttp({ ...load, url: bareKoa.url }));
     // Each figure compared with bare Koa alternates with it window by window (measurePaired).
     const paired = async (scenario, options, target) => {
-      const { result, ceiling } = await measurePaired({
+      const { result, ceiling, windows } = await measurePaired({
         scenario: options, ceiling: { url: bareKoa.url, pid: bareKoa.pid }, connections: M.connections, durationS: M.windowS, warmupS: M.warmupS, rounds: M.rounds,
       });
+      bareKoaWindows.push(...windows.ceiling);
       add(scenario, result, 'bare Koa (alternating)', ceiling, target);
     };
     // What a fixed amount of a service's own work costs against the ceiling on this machine, so a
@@ -137,17 +143,21 @@ async function main() {
     bareKoa.stop();
     workedKoa.stop();
   }
-  const login = await closedLoop({
-    concurrency: 4, durationMs: M.loginS * 1000,
-    worker: async (i) => {
+  insertCeiling('ceiling: bare Koa handler (every alternating window of the run)', combine(bareKoaWindows));
+  // Login alternates with its own ceiling, Argon2id verifications in this process, as the HTTP scenarios do with bare Koa.
+  const { result: login, ceiling: hash } = await alternatingLoops({
+    rounds: M.rounds, windowMs: M.loginWindowS * 1000, warmupMs: M.warmupS * 1000, concurrency: 4,
+    ceiling: await ceilings.argon2Verifier(),
+    scenario: async (i) => {
       const res = await client.post(`${urls.users}/api/users/login`, s.credentials[i % s.credentials.length]);
       if (res.status !== 200) throw new Error(`login: ${res.status}`);
     },
   });
-  add('POST /api/users/login', login, 'Argon2id verify', hash);
+  insertCeiling('ceiling: Argon2id verify (same parameters, alternating with login)', hash);
+  add('POST /api/users/login', login, 'Argon2id verify (alternating)', hash);
   // Every process's CPU over the pipeline: 300 orders/s on two cores leaves ~6.7 ms of CPU per order for all of them together.
   const orders = {
-    urls, rabbitUrl, customers: s.customers, productIds: s.catalog, count: M.pipelineOrders, concurrency: M.connections, timeoutMs: 120_000,
+    urls, rabbitUrl, customers: s.customers, productIds: s.catalog, count: M.pipelineOrders, warmup: M.pipelineWarmup, concurrency: M.connections, timeoutMs: 120_000,
     readCpu: () => readStackCpu(repoRoot),
   };
   const pipeline = await orderPipeline(orders);
@@ -162,14 +172,23 @@ async function main() {
   } else {
     log('no integration-service pid file: the pipeline stages are not measured');
   }
+  // A run that measured nothing in a scenario, or lost a reading, fails rather than report it.
+  checkRows(rows, { cpuReadable: process.platform === 'linux', stages: Boolean(workerPid) });
 
   const date = new Date().toISOString();
   const runInfo = { mode, date, machine, rows };
-  // Quick runs only keep the harness honest (the test command runs one); their figures mean little.
-  const resultsDir = quick ? path.join(__dirname, '../.local/reports/bench-quick') : path.join(__dirname, 'results');
+  // RESULTS.md and bench/results/ hold full runs on the stack scripts/bench.sh starts (request logs
+  // at warn, a fresh products database). A quick run only keeps the harness honest (the test command
+  // runs one) and one on a stack left running measures that stack: both go to .local/reports/,
+  // with a RESULTS.md of their own so the file's update is exercised too.
+  const official = !quick && process.env.BENCH_STACK !== 'running';
+  const resultsDir = official ? path.join(__dirname, 'results') : path.join(__dirname, `../.local/reports/bench-${quick ? 'quick' : 'running-stack'}`);
   const table = writeResults(resultsDir, runInfo);
-  if (!quick) updateResultsFile(path.join(__dirname, 'RESULTS.md'), runInfo, table);
+  const resultsFile = official ? path.join(__dirname, 'RESULTS.md') : path.join(resultsDir, 'RESULTS.md');
+  if (!official) fs.copyFileSync(path.join(__dirname, 'RESULTS.md'), resultsFile);
+  updateResultsFile(resultsFile, runInfo, table);
   process.stdout.write(`\n${table}\n`);
+  if (!official) log(`figures written to ${path.relative(repoRoot, resultsDir)}/, not bench/RESULTS.md`);
 }
 
 main().catch((err) => {

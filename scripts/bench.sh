@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Benchmarks the local stack, each figure beside its ceiling, in one run.
-#   scripts/bench.sh           full run: 10 s per scenario after 3 s warm-up, 1000-order pipeline;
+#   scripts/bench.sh           full run: each scenario in four 3 s windows alternating with its ceiling,
+#                              after a 3 s warm-up; a 1000-order pipeline;
 #                              updates bench/RESULTS.md and bench/results/
-#   scripts/bench.sh --quick   a few seconds, to keep the harness working (the test command runs it)
+#   scripts/bench.sh --quick   a few seconds, to keep the harness working (the test command runs it);
+#                              its figures go to .local/reports/bench-quick/
 set -euo pipefail
 source "$(dirname "$0")/lib/provision.sh"
 cd "$REPO_ROOT"
@@ -24,8 +26,10 @@ elif [ "${1:-}" != --quick ]; then
   # on a fresh database. A stack left running (local-up.sh logs at info) would measure its logger.
   environ="$(tr '\0' '\n' <"/proc/$(cat .local/run/product-service.pid 2>/dev/null)/environ" 2>/dev/null || true)"
   level="$(sed -n 's/^LOG_LEVEL=//p' <<<"$environ")"
-  if { [ "$level" != warn ] || ! grep -q '^MONGODB_URL=.*/products_bench$' <<<"$environ"; } && [ "${BENCH_ON_RUNNING_STACK:-}" != 1 ]; then
-    die "a local stack is running (LOG_LEVEL=${level:-unknown}, not on a fresh products_bench database); stop it with scripts/local-down.sh so this run starts its own, or set BENCH_ON_RUNNING_STACK=1 to measure it as it is"
+  if [ "$level" != warn ] || ! grep -q '^MONGODB_URL=.*/products_bench$' <<<"$environ"; then
+    [ "${BENCH_ON_RUNNING_STACK:-}" = 1 ] ||
+      die "a local stack is running (LOG_LEVEL=${level:-unknown}, not on a fresh products_bench database); stop it with scripts/local-down.sh so this run starts its own, or set BENCH_ON_RUNNING_STACK=1 to measure it as it is (its figures then go to .local/reports/bench-running-stack/, not bench/RESULTS.md)"
+    export BENCH_STACK=running
   fi
 fi
 node bench/bench.js "$@"

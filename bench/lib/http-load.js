@@ -1,11 +1,18 @@
 'use strict';
-// HTTP load with autocannon: a warm-up run (discarded), then the measured run.
+// HTTP load with autocannon: warm-up runs (discarded), then measured windows.
 const autocannon = require('autocannon');
+const { pooled } = require('./stats');
 const { processCpuMs, voluntarySleeps } = require('./process-cpu');
 
-function run(options) {
+/**
+ * One autocannon run. With `latencies`, each response's time (ms, to the microsecond) is added to
+ * it: autocannon's own histogram keeps whole milliseconds, and one window's percentiles cannot be
+ * pooled with another's.
+ */
+function run(options, latencies) {
   return new Promise((resolve, reject) => {
-    autocannon(options, (err, result) => (err ? reject(err) : resolve(result)));
+    const instance = autocannon(options, (err, result) => (err ? reject(err) : resolve(result)));
+    if (latencies) instance.on('response', (_client, _status, _bytes, responseTimeMs) => latencies.push(responseTimeMs));
   });
 }
 
@@ -18,47 +25,31 @@ function checked(url, r) {
 }
 
 /**
- * @param {{ url: string, method?: string, headers?: object, body?: string, connections: number,
- *   durationS: number, warmupS: number, requests?: object[] }} o
- */
-async function measureHttp(o) {
-  const base = optionsOf(o);
-  if (o.warmupS > 0) await run({ ...base, duration: o.warmupS });
-  const r = checked(o.url, await run({ ...base, duration: o.durationS }));
-  return { rps: r.requests.average, p50Ms: r.latency.p50, p99Ms: r.latency.p99, total: r.requests.total };
-}
-
-/**
- * Several measured windows as one figure: all requests over all the time; p50 the median window's,
- * p99 the worst; and, when they could be read, the server's CPU per request over them and how often
- * the load generator (this process) slept per request.
+ * Several measured windows as one figure: all requests over all the time, p50 and p99 over every
+ * response of every window; and, when they could be read, the server's CPU per request over them
+ * and how often the load generator (this process) slept per request.
  */
 function combine(windows) {
-  const total = windows.reduce((sum, w) => sum + w.r.requests.total, 0);
-  const seconds = windows.reduce((sum, w) => sum + w.r.duration, 0);
-  const p50s = windows.map((w) => w.r.latency.p50).sort((a, b) => a - b);
+  const figure = pooled(windows);
   // A reading per request over all windows; undefined when any window could not be read.
-  const perRequest = (key) => (windows.every((w) => w[key] !== undefined) ? windows.reduce((acc, w) => acc + w[key], 0) / total : undefined);
+  const perRequest = (key) => (windows.every((w) => w[key] !== undefined) ? windows.reduce((acc, w) => acc + w[key], 0) / figure.total : undefined);
   const cpuMs = perRequest('cpuMs');
-  return {
-    rps: total / seconds, p50Ms: p50s[Math.floor((p50s.length - 1) / 2)], p99Ms: Math.max(...windows.map((w) => w.r.latency.p99)), total,
-    serverCpuUsPerRequest: cpuMs === undefined ? undefined : cpuMs * 1000,
-    generatorSleepsPerRequest: perRequest('generatorSleeps'),
-  };
+  return { ...figure, serverCpuUsPerRequest: cpuMs === undefined ? undefined : cpuMs * 1000, generatorSleepsPerRequest: perRequest('generatorSleeps') };
 }
 
 const difference = (before, after) => (before !== undefined && after !== undefined ? after - before : undefined);
 
 /**
- * One measured window, with the CPU its server process spent in it and the times the load generator
- * slept in it (each undefined when unknown).
+ * One measured window: its requests, seconds and latencies, the CPU its server process spent in it
+ * and the times the load generator slept in it (each undefined when unknown).
  */
 async function measuredWindow(options, durationS, serverPid) {
   const cpu = () => (serverPid ? processCpuMs(serverPid) : undefined);
+  const latencies = [];
   const before = { cpu: cpu(), sleeps: voluntarySleeps(process.pid) };
-  const r = checked(options.url, await run({ ...options, duration: durationS }));
+  const r = checked(options.url, await run({ ...options, duration: durationS }, latencies));
   const after = { cpu: cpu(), sleeps: voluntarySleeps(process.pid) };
-  return { r, cpuMs: difference(before.cpu, after.cpu), generatorSleeps: difference(before.sleeps, after.sleeps) };
+  return { total: r.requests.total, seconds: r.duration, latencies, cpuMs: difference(before.cpu, after.cpu), generatorSleeps: difference(before.sleeps, after.sleeps) };
 }
 
 /**
@@ -66,7 +57,8 @@ async function measuredWindow(options, durationS, serverPid) {
  * after its own warm-up. This machine's speed drifts by a third within a minute (other tenants of
  * the host), so a ceiling measured once, a minute before, would decide the ratio as much as the
  * code would; alternating short windows puts both figures in the same minutes.
- * `scenario.pid` and `ceiling.pid`, when given, are the server processes whose CPU per request is reported.
+ * `scenario.pid` and `ceiling.pid`, when given, are the server processes whose CPU per request is
+ * reported. Answers both figures and the windows they were pooled from.
  * @param {{ scenario: object, ceiling: object, connections: number, durationS: number, warmupS: number, rounds: number }} o
  */
 async function measurePaired(o) {
@@ -81,7 +73,7 @@ async function measurePaired(o) {
     windows.ceiling.push(await measuredWindow(ceiling, o.durationS, o.ceiling.pid));
     windows.scenario.push(await measuredWindow(scenario, o.durationS, o.scenario.pid));
   }
-  return { result: combine(windows.scenario), ceiling: combine(windows.ceiling) };
+  return { result: combine(windows.scenario), ceiling: combine(windows.ceiling), windows };
 }
 
-module.exports = { measureHttp, measurePaired };
+module.exports = { measurePaired, combine };

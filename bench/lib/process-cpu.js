@@ -52,16 +52,30 @@ function classifier(repoRoot) {
   };
 }
 
-/** CPU milliseconds of one process so far, or undefined when it cannot be read. */
-function processCpuMs(pid) {
+/** Fields of /proc/<pid>/stat after the command name (which may hold spaces and parentheses), or undefined. */
+function statFields(pid) {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // After the command name (which may hold spaces and parentheses): utime and stime are the 12th and 13th fields.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks();
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return undefined;
   }
+}
+
+// In statFields: the parent's pid; user and system time, then those of the children it has waited
+// for; when the process started (with its pid, what tells it from a later process given the same pid).
+const PPID = 1;
+const UTIME = 11;
+const STIME = 12;
+const CUTIME = 13;
+const CSTIME = 14;
+const STARTTIME = 19;
+const ticksToMs = (fields, a, b) => ((Number(fields[a]) + Number(fields[b])) * 1000) / clockTicks();
+
+/** CPU milliseconds of one process so far, or undefined when it cannot be read. */
+function processCpuMs(pid) {
+  const fields = statFields(pid);
+  return fields && ticksToMs(fields, UTIME, STIME);
 }
 
 /**
@@ -78,14 +92,17 @@ function voluntarySleeps(pid) {
   }
 }
 
-/** CPU milliseconds (user + system) so far of every process of the stack, summed by part. */
+/**
+ * A reading of every process of the stack: per pid, its part, its CPU milliseconds (user + system)
+ * so far, its parent, the CPU of the children it has waited for (`childrenMs`) and when it started.
+ */
 function readStackCpu(repoRoot) {
-  const parts = {};
+  const processes = {};
   let pids;
   try {
     pids = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d));
   } catch {
-    return parts;
+    return processes;
   }
   const classify = classifier(repoRoot);
   for (const pid of pids) {
@@ -95,18 +112,44 @@ function readStackCpu(repoRoot) {
     } catch {
       continue; // the process ended between the listing and the read
     }
-    const ms = part && processCpuMs(pid);
-    if (ms !== undefined) parts[part] = (parts[part] ?? 0) + ms;
+    const fields = part && statFields(pid);
+    if (fields) {
+      processes[pid] = { part, ms: ticksToMs(fields, UTIME, STIME), ppid: fields[PPID], childrenMs: ticksToMs(fields, CUTIME, CSTIME), started: fields[STARTTIME] };
+    }
   }
-  return parts;
+  return processes;
 }
 
-/** CPU milliseconds per unit of work (order, request) of each part between two readings, busiest first. */
+/** Where the CPU of a part's children that ended in between is counted: PostgreSQL's backends end and are replaced. */
+const endedPart = (parentPart) => (parentPart.startsWith('PostgreSQL') ? 'PostgreSQL (ended backends)' : `${parentPart} (ended children)`);
+
+/**
+ * CPU milliseconds per unit of work (order, request) of each part between two readings, busiest
+ * first, counted per process: a process that started in between counts whole, and one that ended
+ * (a PostgreSQL backend whose pool closed it) counts what its parent gained from waiting for it, less
+ * what it had used before the first reading. Summing by part before subtracting would take an ended
+ * process's whole past off its part.
+ */
 function cpuPerUnit(before, after, units) {
+  const same = (pid) => before[pid] !== undefined && after[pid] !== undefined && before[pid].started === after[pid].started;
+  // What the processes that ended in between had used before the first reading, by parent.
+  const endedBefore = {};
+  for (const [pid, p] of Object.entries(before)) if (!same(pid)) endedBefore[p.ppid] = (endedBefore[p.ppid] ?? 0) + p.ms;
+  const totals = {};
+  const add = (part, ms) => (totals[part] = (totals[part] ?? 0) + ms);
+  for (const [pid, p] of Object.entries(after)) {
+    if (!same(pid)) {
+      add(p.part, p.ms);
+      continue;
+    }
+    add(p.part, p.ms - before[pid].ms);
+    const reaped = p.childrenMs - before[pid].childrenMs - (endedBefore[pid] ?? 0);
+    if (reaped !== 0) add(endedPart(p.part), reaped);
+  }
   return Object.fromEntries(
-    Object.keys(after)
-      .map((part) => [part, (after[part] - (before[part] ?? 0)) / units])
-      .filter(([, ms]) => ms > 0)
+    Object.entries(totals)
+      .map(([part, ms]) => [part, ms / units])
+      .filter(([, ms]) => ms !== 0)
       .sort((a, b) => b[1] - a[1]),
   );
 }

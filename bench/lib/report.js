@@ -79,4 +79,40 @@ function updateResultsFile(file, run, table) {
   fs.writeFileSync(file, next);
 }
 
-module.exports = { markdownTable, writeResults, updateResultsFile };
+/** The scenarios every run measures (by the start of their names); the pipeline's stages need the worker's pid. */
+const EXPECTED = [
+  'ceiling: PostgreSQL single-row insert', 'ceiling: RabbitMQ publish+consume', 'ceiling: Argon2id verify', 'ceiling: bare Koa handler',
+  'calibration: bare Koa', 'GET /api/products/:id', 'GET /api/products?category=', 'POST /internal/verify', 'GET /api/orders/:id',
+  'POST /api/users/login', 'order pipeline (',
+];
+const STAGES = ['order pipeline, create + pay alone', 'order pipeline, confirming alone'];
+const PAIRED_WITH_A_SERVER = ['calibration: bare Koa', 'GET /api/products/:id', 'GET /api/products?category=', 'POST /internal/verify', 'GET /api/orders/:id'];
+
+/**
+ * Throws, naming every problem, when a run's rows are not a whole measurement: a scenario missing,
+ * a rate that is not a positive number, p50 above p99, a ratio without a ceiling, or (where /proc
+ * can be read) a missing CPU reading. The quick mode runs this too, so a broken harness fails the tests.
+ */
+function checkRows(rows, { cpuReadable, stages }) {
+  const problems = [];
+  const rowOf = (prefix) => rows.find((r) => r.scenario.startsWith(prefix));
+  for (const prefix of [...EXPECTED, ...(stages ? STAGES : [])]) if (!rowOf(prefix)) problems.push(`no row for "${prefix}"`);
+  const positive = (n) => typeof n === 'number' && Number.isFinite(n) && n > 0;
+  for (const r of rows) {
+    if (!positive(r.rps)) problems.push(`${r.scenario}: rate ${r.rps}`);
+    if (r.p50Ms != null && !(r.p50Ms >= 0 && r.p50Ms <= r.p99Ms)) problems.push(`${r.scenario}: p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms`);
+    if (r.ceilingName && !(positive(r.ceiling) && positive(r.ratio))) problems.push(`${r.scenario}: ceiling ${r.ceiling}, ratio ${r.ratio}`);
+  }
+  if (cpuReadable) {
+    for (const prefix of PAIRED_WITH_A_SERVER) {
+      const r = rowOf(prefix);
+      if (r && !(positive(r.serverCpuUsPerRequest) && positive(r.ceilingCpuUsPerRequest))) problems.push(`${r.scenario}: no server CPU per request`);
+    }
+    for (const r of rows.filter((row) => row.scenario.startsWith('order pipeline'))) {
+      if (!r.cpuMsPerOrder || !Object.values(r.cpuMsPerOrder).some(positive)) problems.push(`${r.scenario}: no CPU per order`);
+    }
+  }
+  if (problems.length) throw new Error(`the run's figures are incomplete:\n  ${problems.join('\n  ')}`);
+}
+
+module.exports = { markdownTable, writeResults, updateResultsFile, checkRows };

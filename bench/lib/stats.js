@@ -1,10 +1,23 @@
 'use strict';
 
-/** Percentile of a list of numbers (nearest rank). */
-function percentile(values, p) {
-  if (!values.length) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+/** Percentiles of a list of numbers (nearest rank), sorting it once: percentiles(values, [50, 99]). */
+function percentiles(values, ps) {
+  if (!values.length) return ps.map(() => NaN);
+  const sorted = Float64Array.from(values).sort();
+  return ps.map((p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]);
+}
+
+const percentile = (values, p) => percentiles(values, [p])[0];
+
+/**
+ * Several measured windows as one figure: every call over all the time, and p50/p99 over every
+ * call's latency (ms) in all the windows. Each window: { total, seconds, latencies }.
+ */
+function pooled(windows) {
+  const total = windows.reduce((sum, w) => sum + w.total, 0);
+  const seconds = windows.reduce((sum, w) => sum + w.seconds, 0);
+  const [p50Ms, p99Ms] = percentiles(windows.flatMap((w) => w.latencies), [50, 99]);
+  return { rps: total / seconds, p50Ms, p99Ms, total };
 }
 
 /** Runs `worker` from `concurrency` loops until `deadline` or `count` calls; returns per-call latencies. */
@@ -24,7 +37,24 @@ async function closedLoop({ concurrency, durationMs, count, worker }) {
     }),
   );
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  return { rps: latencies.length / seconds, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), total: latencies.length };
+  return { ...pooled([{ total: latencies.length, seconds, latencies }]), seconds, latencies };
 }
 
-module.exports = { percentile, closedLoop };
+/**
+ * Two closed loops in alternating windows (a warm-up of each first, discarded), pooled per loop:
+ * the machine's speed drifts within a minute, so a figure and its ceiling share the same minutes.
+ */
+async function alternatingLoops({ rounds, windowMs, warmupMs, concurrency, scenario, ceiling }) {
+  if (warmupMs > 0) {
+    await closedLoop({ concurrency, durationMs: warmupMs, worker: ceiling });
+    await closedLoop({ concurrency, durationMs: warmupMs, worker: scenario });
+  }
+  const windows = { scenario: [], ceiling: [] };
+  for (let round = 0; round < rounds; round++) {
+    windows.ceiling.push(await closedLoop({ concurrency, durationMs: windowMs, worker: ceiling }));
+    windows.scenario.push(await closedLoop({ concurrency, durationMs: windowMs, worker: scenario }));
+  }
+  return { result: pooled(windows.scenario), ceiling: pooled(windows.ceiling) };
+}
+
+module.exports = { percentile, percentiles, pooled, closedLoop, alternatingLoops };

@@ -53,7 +53,7 @@ describe('CPU per process of the stack', () => {
     await client.connect();
     try {
       const { rows } = await client.query('SELECT current_database() AS db');
-      const parts = Object.keys(readStackCpu(repoRoot));
+      const parts = Object.values(readStackCpu(repoRoot)).map((p) => p.part);
       expect(parts).toContain(`PostgreSQL (${rows[0].db})`);
       expect(parts).toContain('PostgreSQL (server)');
     } finally {
@@ -76,13 +76,49 @@ describe('CPU per process of the stack', () => {
   });
 
   it('gives each part its CPU per unit of work, busiest first, and leaves out the parts that did nothing', () => {
-    const before = { 'order-service': 1000, FerretDB: 500, RabbitMQ: 40 };
-    const after = { 'order-service': 1900, FerretDB: 2500, RabbitMQ: 40, 'load generator': 100 };
+    const proc = (part, ms, extra = {}) => ({ part, ms, ppid: '1', childrenMs: 0, started: '100', ...extra });
+    const before = { 10: proc('order-service', 1000), 11: proc('FerretDB', 500), 12: proc('RabbitMQ', 40) };
+    const after = { 10: proc('order-service', 1900), 11: proc('FerretDB', 2500), 12: proc('RabbitMQ', 40), 13: proc('load generator', 100, { started: '900' }) };
     expect(Object.entries(cpuPerUnit(before, after, 100))).toEqual([
       ['FerretDB', 20],
       ['order-service', 9],
       ['load generator', 1],
     ]);
+  });
+
+  it('counts a process that ended in between by what its parent reaped, less what it had used before, and a reused pid as a new process', () => {
+    const proc = (part, ms, extra = {}) => ({ part, ms, ppid: '1', childrenMs: 0, started: '100', ...extra });
+    const before = {
+      1: proc('PostgreSQL (server)', 50, { childrenMs: 5000 }),
+      20: proc('PostgreSQL (orders)', 3000), // ends in between, having used 400 ms more
+      21: proc('PostgreSQL (orders)', 200), // its pid is then given to a new backend
+      22: proc('PostgreSQL (orders)', 100),
+    };
+    const after = {
+      1: proc('PostgreSQL (server)', 50, { childrenMs: 5000 + 3400 + 200 }),
+      21: proc('PostgreSQL (orders)', 30, { started: '700' }),
+      22: proc('PostgreSQL (orders)', 160),
+    };
+    expect(cpuPerUnit(before, after, 10)).toEqual({ 'PostgreSQL (ended backends)': 40, 'PostgreSQL (orders)': 9 });
+  });
+
+  it('keeps the CPU of a PostgreSQL backend that ended between two readings, instead of taking its past off its database', async () => {
+    const client = new Client({ connectionString: adminUrl });
+    await client.connect();
+    const { rows } = await client.query('SELECT pg_backend_pid() AS pid, current_database() AS db');
+    const { pid, db } = rows[0];
+    const work = () => client.query('SELECT count(*) FROM generate_series(1, 3000000)');
+    await work();
+    const before = readStackCpu(repoRoot);
+    expect(before[pid].ms).toBeGreaterThan(0);
+    await work();
+    const inBetween = processCpuMs(pid) - before[pid].ms;
+    await client.end();
+    for (let i = 0; i < 100 && processCpuMs(pid) !== undefined; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    const perUnit = cpuPerUnit(before, readStackCpu(repoRoot), 1);
+    // Clock ticks are 10 ms, read at either end; other suites' backends may end meanwhile too.
+    expect(perUnit['PostgreSQL (ended backends)']).toBeGreaterThanOrEqual(inBetween - 20);
+    expect(perUnit[`PostgreSQL (${db})`] ?? 0).toBeGreaterThan(-20);
   });
 
   it('reads nothing for a process that is not there', () => {
