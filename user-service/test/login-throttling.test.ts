@@ -3,16 +3,23 @@ import { startUserService, signUp, uniqueEmail, type RunningUserService } from '
 let svc: RunningUserService;
 let replica: RunningUserService;
 let shortWindow: RunningUserService;
+let smallAccountLimit: RunningUserService;
 beforeAll(async () => {
   svc = await startUserService({ prefix: 'users_login' });
   replica = await startUserService({ replicaOf: svc });
   shortWindow = await startUserService({ prefix: 'users_login_window', policy: { loginWindowSeconds: 5 } });
+  smallAccountLimit = await startUserService({ prefix: 'users_login_account', policy: { maxAccountLoginAttempts: 7 } });
 });
 afterAll(async () => {
   await replica?.close();
   await svc?.close();
   await shortWindow?.close();
+  await smallAccountLimit?.close();
 });
+
+/** A sign-in from `address` as the ingress reports it (the last X-Forwarded-For entry is the one it adds). */
+const loginFrom = (service: RunningUserService, address: string, body: object, spoofed?: string) =>
+  service.api.post('/api/users/login', body, { headers: { 'X-Forwarded-For': spoofed ? `${spoofed}, ${address}` : address } });
 
 describe('POST /api/users/login', () => {
   it('answers 200 with exactly {accessToken, refreshToken, tokenType: "Bearer", expiresIn}', async () => {
@@ -117,6 +124,37 @@ describe('failed-login throttling', () => {
     expect((await svc.api.post('/api/users/login', { email, password })).status).toBe(200);
     for (let i = 0; i < 4; i++) expect((await svc.api.post('/api/users/login', { email, password: 'wrong password' })).status).toBe(401);
     expect((await svc.api.post('/api/users/login', { email, password })).status).toBe(200);
+  });
+
+  it("does not lock the owner out: another address's failures leave the owner's sign-in alone", async () => {
+    const { email, password } = await signUp(svc.api, 'stranger');
+    for (let i = 0; i < 5; i++) expect((await loginFrom(svc, '203.0.113.7', { email, password: `guess-${i}` })).status).toBe(401);
+    expect((await loginFrom(svc, '203.0.113.7', { email, password })).status).toBe(429);
+    expect((await loginFrom(svc, '198.51.100.20', { email, password })).status).toBe(200);
+    // The owner's success does not clear the stranger's count.
+    expect((await loginFrom(svc, '203.0.113.7', { email, password })).status).toBe(429);
+  });
+
+  it('counts by the address the ingress added, whatever the client wrote before it in X-Forwarded-For', async () => {
+    const { email, password } = await signUp(svc.api, 'spoofer');
+    for (let i = 0; i < 5; i++) {
+      expect((await loginFrom(svc, '203.0.113.8', { email, password: `guess-${i}` }, `10.0.0.${i}`)).status).toBe(401);
+    }
+    expect((await loginFrom(svc, '203.0.113.8', { email, password }, '10.0.0.99')).status).toBe(429);
+  });
+
+  it('caps the attempts on one account from all addresses together, counting only those each address was allowed', async () => {
+    const { email, password } = await signUp(smallAccountLimit.api, 'spread');
+    // 5 checked and 3 refused from the first address: only the 5 count for the account (limit 7).
+    const first = [];
+    for (let i = 0; i < 8; i++) first.push((await loginFrom(smallAccountLimit, '203.0.113.1', { email, password: `guess-${i}` })).status);
+    expect(first).toEqual([401, 401, 401, 401, 401, 429, 429, 429]);
+    expect((await loginFrom(smallAccountLimit, '203.0.113.2', { email, password: 'guess-8' })).status).toBe(401);
+    expect((await loginFrom(smallAccountLimit, '203.0.113.3', { email, password: 'guess-9' })).status).toBe(401);
+    const blocked = await loginFrom(smallAccountLimit, '203.0.113.4', { email, password });
+    expect(blocked.status).toBe(429);
+    expect(blocked.data.error.code).toBe('TOO_MANY_ATTEMPTS');
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(800);
   });
 
   it('lets the account sign in again once the window has passed', async () => {

@@ -85,7 +85,10 @@ const routerOf = (m: Mountable): Router => ('router' in m && !(m instanceof Rout
 /** `guard` runs before the body is parsed and the start-up gate answers: a caller it refuses gets its answer and nothing else. */
 function baseApp(options: HttpAppsOptions, metrics: ServiceMetrics, guard?: Middleware): Koa {
   const app = new Koa();
-  app.proxy = true; // behind the ingress: trust X-Forwarded-* for protocol and client address
+  // Behind the ingress: trust X-Forwarded-* for protocol and client address, but only the last
+  // X-Forwarded-For entry, the one the ingress added; the entries before it are the client's to write.
+  app.proxy = true;
+  app.maxIpsCount = 1;
   // Errors are answered by errorHandler; Koa's own default logger would print stacks to stderr.
   app.silent = true;
   const chain: Middleware[] = [

@@ -3,6 +3,7 @@ import { UserEntity } from './entities/user.entity';
 import { RefreshTokenEntity } from './entities/refresh-token.entity';
 import { LoginAttemptEntity } from './entities/login-attempt.entity';
 import { CreateAccounts1735689600000 } from './migrations/1735689600000-create-accounts';
+import { LoginAttemptsPerClient1763769600000 } from './migrations/1763769600000-login-attempts-per-client';
 
 /** Replicas take turns migrating under this PostgreSQL advisory lock ('user' in ASCII). */
 export const MIGRATION_LOCK_KEY = 0x75736572;
@@ -13,5 +14,5 @@ export const createDataSource = (url: string) =>
     url,
     applicationName: 'user-service',
     entities: [UserEntity, RefreshTokenEntity, LoginAttemptEntity],
-    migrations: [CreateAccounts1735689600000],
+    migrations: [CreateAccounts1735689600000, LoginAttemptsPerClient1763769600000],
   });

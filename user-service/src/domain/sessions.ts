@@ -15,16 +15,25 @@ export interface TokenPair {
 
 export interface SessionPolicy {
   refreshTokenTtlSeconds: number;
-  /** Password checks allowed per account in one window; the next attempt gets 429. */
+  /** Password checks allowed per account from one client address in one window; the next attempt gets 429. */
   maxLoginAttempts: number;
+  /**
+   * Password checks allowed per account from all addresses together in one window: bounds guessing
+   * spread over many addresses, and takes a stranger ten addresses to lock the owner out.
+   */
+  maxAccountLoginAttempts: number;
   loginWindowSeconds: number;
 }
 
 export const DEFAULT_SESSION_POLICY: SessionPolicy = {
   refreshTokenTtlSeconds: 30 * 24 * 3600,
   maxLoginAttempts: 5,
+  maxAccountLoginAttempts: 50,
   loginWindowSeconds: 15 * 60,
 };
+
+/** The client of the account-wide attempt count. */
+export const ACCOUNT_WIDE = '';
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 const invalidCredentials = () => new AppError(401, 'INVALID_CREDENTIALS', 'The email or password is incorrect', { headers: BEARER_CHALLENGE });
@@ -45,30 +54,39 @@ export class Sessions {
   ) {}
 
   /**
-   * The attempt is counted before the password is checked, in one atomic statement shared by every
-   * replica, so a burst of parallel guesses gets no more checks than the limit. Unknown emails go
-   * through the same steps (a dummy hash included) and get the same answers.
+   * The attempt is counted before the password is checked, in atomic statements shared by every
+   * replica, so a burst of parallel guesses gets no more checks than the limits: first for the
+   * account from this `client` (its address), then, if that admits it, for the account from every
+   * address. Attempts refused by the first count do not reach the second, so one address cannot use
+   * up the account's. Unknown emails go through the same steps (a dummy hash included) and get the
+   * same answers.
    */
-  login(emailInput: string, password: string): Promise<TokenPair> {
-    return this.deps.passwords.admit(() => this.admittedLogin(emailInput, password));
+  login(emailInput: string, password: string, client: string): Promise<TokenPair> {
+    return this.deps.passwords.admit(() => this.admittedLogin(emailInput, password, client));
   }
 
-  private async admittedLogin(emailInput: string, password: string): Promise<TokenPair> {
+  private async admittedLogin(emailInput: string, password: string, client: string): Promise<TokenPair> {
     const { users, loginAttempts, passwords } = this.deps;
     const email = normaliseEmail(emailInput);
-    const { attempts, retryAfterSeconds } = await loginAttempts.recordAttempt(email, this.policy.loginWindowSeconds);
-    if (attempts > this.policy.maxLoginAttempts) {
-      throw new AppError(429, 'TOO_MANY_ATTEMPTS', 'Too many sign-in attempts for this account, try again later', {
-        headers: { 'Retry-After': String(retryAfterSeconds) },
-      });
-    }
+    await this.countAttempt(email, client, this.policy.maxLoginAttempts);
+    await this.countAttempt(email, ACCOUNT_WIDE, this.policy.maxAccountLoginAttempts);
     const user = await users.findByEmail(email);
     if (!(await passwords.verify(user?.passwordHash, password)) || !user) throw invalidCredentials();
-    await loginAttempts.reset(email);
+    await loginAttempts.reset(email, [client, ACCOUNT_WIDE]);
     if (passwords.needsRehash(user.passwordHash)) await users.updatePasswordHash(user.id, await passwords.hash(password));
     const next = this.newRefreshToken();
     await this.deps.refreshTokens.startFamily(user.id, randomUUID(), next.record);
     return this.pair(user, next.token);
+  }
+
+  /** Counts one attempt; 429 once the window holds more than `limit`. */
+  private async countAttempt(email: string, client: string, limit: number): Promise<void> {
+    const { attempts, retryAfterSeconds } = await this.deps.loginAttempts.recordAttempt(email, client, this.policy.loginWindowSeconds);
+    if (attempts > limit) {
+      throw new AppError(429, 'TOO_MANY_ATTEMPTS', 'Too many sign-in attempts for this account, try again later', {
+        headers: { 'Retry-After': String(retryAfterSeconds) },
+      });
+    }
   }
 
   /** A refresh token works once. Presenting a used one again means it leaked: the whole sign-in ends. */

@@ -49,10 +49,12 @@ export interface RefreshTokenStore {
 
 export interface LoginAttemptStore {
   /**
-   * Counts one sign-in attempt for the account in the current fixed window (a new window starts
-   * once the old one has passed) and says how many this window holds and when it ends.
+   * Counts one sign-in attempt for the account from `client` (an address, or ACCOUNT_WIDE) in the
+   * current fixed window (a new window starts once the old one has passed) and says how many this
+   * window holds and when it ends.
    */
-  recordAttempt(email: string, windowSeconds: number): Promise<{ attempts: number; retryAfterSeconds: number }>;
-  reset(email: string): Promise<void>;
+  recordAttempt(email: string, client: string, windowSeconds: number): Promise<{ attempts: number; retryAfterSeconds: number }>;
+  /** Forgets the account's attempts from these clients. */
+  reset(email: string, clients: string[]): Promise<void>;
   deleteExpired(windowSeconds: number): Promise<number>;
 }

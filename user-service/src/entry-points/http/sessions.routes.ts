@@ -1,8 +1,16 @@
+import { isIP } from 'node:net';
+import type { Context } from 'koa';
 import { ApiRouter } from '@ecommerce/service-kit';
 import type { Sessions } from '../../domain/sessions';
 import { loginBody, refreshTokenBody, tokenPairSchema } from './user.schemas';
 
 const TAGS = ['sessions'];
+
+/**
+ * The address sign-in attempts are counted by: the client as the ingress saw it (the kit trusts one
+ * proxy hop of X-Forwarded-For), or the socket's peer when that is not an address.
+ */
+const clientAddress = (ctx: Context): string => (isIP(ctx.ip) ? ctx.ip : ctx.socket.remoteAddress ?? 'unknown');
 
 /** Sign-in, token refresh and sign-out. None needs an access token. */
 export function sessionsRoutes(sessions: Sessions): ApiRouter {
@@ -17,10 +25,10 @@ export function sessionsRoutes(sessions: Sessions): ApiRouter {
         200: { description: 'an access token (JWT, 15 minutes) and a refresh token', schema: tokenPairSchema },
         400: { description: 'missing email or password (VALIDATION_FAILED)' },
         401: { description: 'unknown email or wrong password, indistinguishably (INVALID_CREDENTIALS)' },
-        429: { description: 'too many attempts for this account; see Retry-After (TOO_MANY_ATTEMPTS)' },
+        429: { description: 'too many attempts for this account from this address, or from all addresses together; see Retry-After (TOO_MANY_ATTEMPTS)' },
       },
       handler: async (ctx, { body }) => {
-        ctx.body = await sessions.login(body.email, body.password);
+        ctx.body = await sessions.login(body.email, body.password, clientAddress(ctx));
       },
     })
     .route({
