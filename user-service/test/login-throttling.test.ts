@@ -155,6 +155,20 @@ describe('failed-login throttling', () => {
     expect(blocked.status).toBe(429);
     expect(blocked.data.error.code).toBe('TOO_MANY_ATTEMPTS');
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(800);
+    // The owner's tries while the account is capped are taken back from the owner's own count,
+    // so they cannot keep the owner out after the account's window has passed.
+    for (let i = 0; i < 3; i++) expect((await loginFrom(smallAccountLimit, '203.0.113.4', { email, password })).status).toBe(429);
+    const [{ attempts }] = await smallAccountLimit.dataSource.query(
+      'SELECT attempts FROM login_attempts_by_client WHERE email = $1 AND client = $2', [email.toLowerCase(), '203.0.113.4'],
+    );
+    expect(attempts).toBe(0);
+  });
+
+  it('counts an IPv6 client by its /64, so rotating through its addresses does not reset the count', async () => {
+    const { email, password } = await signUp(svc.api, 'ipv6');
+    for (let i = 0; i < 5; i++) expect((await loginFrom(svc, `2001:db8:7:7::${i + 1}`, { email, password: `guess-${i}` })).status).toBe(401);
+    expect((await loginFrom(svc, '2001:db8:7:7:ffff::99', { email, password })).status).toBe(429);
+    expect((await loginFrom(svc, '2001:db8:7:8::1', { email, password })).status).toBe(200);
   });
 
   it('lets the account sign in again once the window has passed', async () => {

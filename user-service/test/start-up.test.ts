@@ -1,6 +1,6 @@
 import path from 'node:path';
 import axios from 'axios';
-import { Lifecycle, createPostgresDataSource, runMigrationsExclusively } from '@ecommerce/service-kit';
+import { Lifecycle, runMigrationsExclusively } from '@ecommerce/service-kit';
 import {
   createTestDatabase,
   freePort,
@@ -14,12 +14,11 @@ import {
 import type { DataSource } from 'typeorm';
 import { createUserServiceApp } from '../src/app';
 import { MIGRATION_LOCK_KEY, createDataSource } from '../src/data-access/data-source';
-import { CreateAccounts1735689600000 } from '../src/data-access/migrations/1735689600000-create-accounts';
 import { prepareDatabase } from '../src/start-up';
 import { ADMIN, INTERNAL_TOKEN, JWT_SECRET } from './support/user-service-harness';
 
 const logger = silentLogger();
-const MIGRATIONS = ['CreateAccounts1735689600000', 'LoginAttemptsPerClient1763769600000'];
+const MIGRATIONS = ['CreateAccounts1735689600000', 'LoginAttemptsByClient1763769600000'];
 const http = axios.create({ validateStatus: () => true });
 const databases: TestDatabase[] = [];
 const dataSources: DataSource[] = [];
@@ -65,19 +64,17 @@ describe('database preparation at start-up', () => {
     await runMigrationsExclusively(a, logger, MIGRATION_LOCK_KEY);
     expect(await a.query('SELECT name FROM migrations ORDER BY id')).toEqual(MIGRATIONS.map((name) => ({ name })));
     const tables = await a.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`);
-    expect(tables.map((t: { table_name: string }) => t.table_name)).toEqual(['login_attempts', 'migrations', 'refresh_tokens', 'users']);
+    expect(tables.map((t: { table_name: string }) => t.table_name)).toEqual(['login_attempts', 'login_attempts_by_client', 'migrations', 'refresh_tokens', 'users']);
   });
 
-  it('keeps the sign-in attempts counted before attempts were counted per address, as the accounts\' own counts', async () => {
-    const db = await freshDatabase();
-    const before = createPostgresDataSource({ url: db.url, applicationName: 'user-service-test', entities: [], migrations: [CreateAccounts1735689600000] });
-    await before.initialize();
-    await before.runMigrations();
-    await before.query(`INSERT INTO login_attempts (email, attempts, window_started_at) VALUES ('counted@example.com', 4, now())`);
-    await before.destroy();
-    const ds = await connect(db);
+  it('leaves login_attempts as the previous release upserts it, so its replicas keep signing in during a rolling update', async () => {
+    const ds = await connect(await freshDatabase());
     await runMigrationsExclusively(ds, logger, MIGRATION_LOCK_KEY);
-    expect(await ds.query('SELECT email, client, attempts FROM login_attempts')).toEqual([{ email: 'counted@example.com', client: '', attempts: 4 }]);
+    // The previous release's statement, word for word but for the window.
+    const previousUpsert = `INSERT INTO login_attempts AS a (email, attempts, window_started_at) VALUES ($1, 1, now())
+      ON CONFLICT (email) DO UPDATE SET attempts = a.attempts + 1 RETURNING attempts`;
+    expect(await ds.query(previousUpsert, ['rolling@example.com'])).toEqual([{ attempts: 1 }]);
+    expect(await ds.query(previousUpsert, ['rolling@example.com'])).toEqual([{ attempts: 2 }]);
   });
 
   it('never promotes an existing non-admin account that holds ADMIN_EMAIL', async () => {

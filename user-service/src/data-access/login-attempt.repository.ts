@@ -2,34 +2,48 @@ import type { DataSource } from 'typeorm';
 import type { LoginAttemptStore } from '../domain/stores';
 import { execute } from './sql';
 
-/** One statement per attempt, evaluated by PostgreSQL's clock, so every replica counts into one window. */
-const RECORD_ATTEMPT = `
-  INSERT INTO login_attempts AS a (email, client, attempts, window_started_at)
-  VALUES ($1, $2, 1, now())
-  ON CONFLICT (email, client) DO UPDATE SET
-    attempts = CASE WHEN a.window_started_at <= now() - make_interval(secs => $3) THEN 1 ELSE a.attempts + 1 END,
-    window_started_at = CASE WHEN a.window_started_at <= now() - make_interval(secs => $3) THEN now() ELSE a.window_started_at END
+/**
+ * One statement per attempt, evaluated by PostgreSQL's clock, so every replica counts into one
+ * window: per account in `login_attempts`, per account and address in `login_attempts_by_client`.
+ */
+const recordAttempt = (table: string, key: string, values: string) => `
+  INSERT INTO ${table} AS a (${key}, attempts, window_started_at)
+  VALUES (${values}, 1, now())
+  ON CONFLICT (${key}) DO UPDATE SET
+    attempts = CASE WHEN a.window_started_at <= now() - make_interval(secs => $1) THEN 1 ELSE a.attempts + 1 END,
+    window_started_at = CASE WHEN a.window_started_at <= now() - make_interval(secs => $1) THEN now() ELSE a.window_started_at END
   RETURNING attempts,
-    GREATEST(1, CEIL(EXTRACT(EPOCH FROM window_started_at + make_interval(secs => $3) - now())))::int AS retry_after_seconds`;
+    GREATEST(1, CEIL(EXTRACT(EPOCH FROM window_started_at + make_interval(secs => $1) - now())))::int AS retry_after_seconds`;
+const RECORD_ACCOUNT_ATTEMPT = recordAttempt('login_attempts', 'email', '$2');
+const RECORD_CLIENT_ATTEMPT = recordAttempt('login_attempts_by_client', 'email, client', '$2, $3');
 
 export class LoginAttemptRepository implements LoginAttemptStore {
   constructor(private readonly dataSource: DataSource) {}
 
-  async recordAttempt(email: string, client: string, windowSeconds: number): Promise<{ attempts: number; retryAfterSeconds: number }> {
-    const [row] = (await this.dataSource.query(RECORD_ATTEMPT, [email, client, windowSeconds])) as { attempts: number; retry_after_seconds: number }[];
+  async recordAttempt(email: string, client: string | undefined, windowSeconds: number): Promise<{ attempts: number; retryAfterSeconds: number }> {
+    const [row] = (await (client === undefined
+      ? this.dataSource.query(RECORD_ACCOUNT_ATTEMPT, [windowSeconds, email])
+      : this.dataSource.query(RECORD_CLIENT_ATTEMPT, [windowSeconds, email, client]))) as { attempts: number; retry_after_seconds: number }[];
     return { attempts: row.attempts, retryAfterSeconds: row.retry_after_seconds };
   }
 
-  async reset(email: string, clients: string[]): Promise<void> {
-    await this.dataSource.query(`DELETE FROM login_attempts WHERE email = $1 AND client = ANY($2)`, [email, clients]);
+  async forgetAttempt(email: string, client: string): Promise<void> {
+    await this.dataSource.query(`UPDATE login_attempts_by_client SET attempts = attempts - 1 WHERE email = $1 AND client = $2 AND attempts > 0`, [email, client]);
+  }
+
+  async reset(email: string, client: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(`DELETE FROM login_attempts_by_client WHERE email = $1 AND client = $2`, [email, client]);
+      await manager.query(`DELETE FROM login_attempts WHERE email = $1`, [email]);
+    });
   }
 
   async deleteExpired(windowSeconds: number): Promise<number> {
-    const { affected } = await execute(
-      this.dataSource.manager,
-      `DELETE FROM login_attempts WHERE window_started_at <= now() - make_interval(secs => $1)`,
-      [windowSeconds],
-    );
-    return affected;
+    let deleted = 0;
+    for (const table of ['login_attempts', 'login_attempts_by_client']) {
+      const { affected } = await execute(this.dataSource.manager, `DELETE FROM ${table} WHERE window_started_at <= now() - make_interval(secs => $1)`, [windowSeconds]);
+      deleted += affected;
+    }
+    return deleted;
   }
 }

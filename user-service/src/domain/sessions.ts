@@ -32,8 +32,6 @@ export const DEFAULT_SESSION_POLICY: SessionPolicy = {
   loginWindowSeconds: 15 * 60,
 };
 
-/** The client of the account-wide attempt count. */
-export const ACCOUNT_WIDE = '';
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 const invalidCredentials = () => new AppError(401, 'INVALID_CREDENTIALS', 'The email or password is incorrect', { headers: BEARER_CHALLENGE });
@@ -58,8 +56,9 @@ export class Sessions {
    * replica, so a burst of parallel guesses gets no more checks than the limits: first for the
    * account from this `client` (its address), then, if that admits it, for the account from every
    * address. Attempts refused by the first count do not reach the second, so one address cannot use
-   * up the account's. Unknown emails go through the same steps (a dummy hash included) and get the
-   * same answers.
+   * up the account's; one refused by the second is taken back from the first, so the owner's tries
+   * while strangers hold the account's count do not keep the owner out once it has passed. Unknown
+   * emails go through the same steps (a dummy hash included) and get the same answers.
    */
   login(emailInput: string, password: string, client: string): Promise<TokenPair> {
     return this.deps.passwords.admit(() => this.admittedLogin(emailInput, password, client));
@@ -69,18 +68,23 @@ export class Sessions {
     const { users, loginAttempts, passwords } = this.deps;
     const email = normaliseEmail(emailInput);
     await this.countAttempt(email, client, this.policy.maxLoginAttempts);
-    await this.countAttempt(email, ACCOUNT_WIDE, this.policy.maxAccountLoginAttempts);
+    try {
+      await this.countAttempt(email, undefined, this.policy.maxAccountLoginAttempts);
+    } catch (err) {
+      await loginAttempts.forgetAttempt(email, client);
+      throw err;
+    }
     const user = await users.findByEmail(email);
     if (!(await passwords.verify(user?.passwordHash, password)) || !user) throw invalidCredentials();
-    await loginAttempts.reset(email, [client, ACCOUNT_WIDE]);
+    await loginAttempts.reset(email, client);
     if (passwords.needsRehash(user.passwordHash)) await users.updatePasswordHash(user.id, await passwords.hash(password));
     const next = this.newRefreshToken();
     await this.deps.refreshTokens.startFamily(user.id, randomUUID(), next.record);
     return this.pair(user, next.token);
   }
 
-  /** Counts one attempt; 429 once the window holds more than `limit`. */
-  private async countAttempt(email: string, client: string, limit: number): Promise<void> {
+  /** Counts one attempt (from `client`, or from every address without one); 429 once the window holds more than `limit`. */
+  private async countAttempt(email: string, client: string | undefined, limit: number): Promise<void> {
     const { attempts, retryAfterSeconds } = await this.deps.loginAttempts.recordAttempt(email, client, this.policy.loginWindowSeconds);
     if (attempts > limit) {
       throw new AppError(429, 'TOO_MANY_ATTEMPTS', 'Too many sign-in attempts for this account, try again later', {

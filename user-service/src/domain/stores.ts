@@ -49,12 +49,14 @@ export interface RefreshTokenStore {
 
 export interface LoginAttemptStore {
   /**
-   * Counts one sign-in attempt for the account from `client` (an address, or ACCOUNT_WIDE) in the
-   * current fixed window (a new window starts once the old one has passed) and says how many this
-   * window holds and when it ends.
+   * Counts one sign-in attempt for the account from `client` (an address), or without one from
+   * every address together, in the current fixed window (a new window starts once the old one has
+   * passed) and says how many this window holds and when it ends.
    */
-  recordAttempt(email: string, client: string, windowSeconds: number): Promise<{ attempts: number; retryAfterSeconds: number }>;
-  /** Forgets the account's attempts from these clients. */
-  reset(email: string, clients: string[]): Promise<void>;
+  recordAttempt(email: string, client: string | undefined, windowSeconds: number): Promise<{ attempts: number; retryAfterSeconds: number }>;
+  /** Takes back one attempt counted for the account from `client`. */
+  forgetAttempt(email: string, client: string): Promise<void>;
+  /** Forgets the account's attempts from `client` and from every address together. */
+  reset(email: string, client: string): Promise<void>;
   deleteExpired(windowSeconds: number): Promise<number>;
 }

@@ -1,16 +1,10 @@
-import { isIP } from 'node:net';
-import type { Context } from 'koa';
 import { ApiRouter } from '@ecommerce/service-kit';
+import { clientAddress } from './client-address';
 import type { Sessions } from '../../domain/sessions';
 import { loginBody, refreshTokenBody, tokenPairSchema } from './user.schemas';
 
 const TAGS = ['sessions'];
 
-/**
- * The address sign-in attempts are counted by: the client as the ingress saw it (the kit trusts one
- * proxy hop of X-Forwarded-For), or the socket's peer when that is not an address.
- */
-const clientAddress = (ctx: Context): string => (isIP(ctx.ip) ? ctx.ip : ctx.socket.remoteAddress ?? 'unknown');
 
 /** Sign-in, token refresh and sign-out. None needs an access token. */
 export function sessionsRoutes(sessions: Sessions): ApiRouter {
