@@ -177,11 +177,11 @@ async function main() {
 
   const date = new Date().toISOString();
   const runInfo = { mode, date, machine, rows };
-  // RESULTS.md and bench/results/ hold full runs on the stack scripts/bench.sh starts (request logs
-  // at warn, a fresh products database). A quick run only keeps the harness honest (the test command
-  // runs one) and one on a stack left running measures that stack: both go to .local/reports/,
-  // with a RESULTS.md of their own so the file's update is exercised too.
-  const official = !quick && process.env.BENCH_STACK !== 'running';
+  // RESULTS.md and bench/results/ hold full runs on the stack scripts/bench.sh starts itself (request
+  // logs at warn, a fresh products database), which it says with BENCH_STACK=fresh. A quick run only
+  // keeps the harness honest (the test command runs one) and any other measures some other stack:
+  // both go to .local/reports/, with a RESULTS.md of their own so the file's update is exercised too.
+  const official = !quick && process.env.BENCH_STACK === 'fresh';
   const resultsDir = official ? path.join(__dirname, 'results') : path.join(__dirname, `../.local/reports/bench-${quick ? 'quick' : 'running-stack'}`);
   const table = writeResults(resultsDir, runInfo);
   const resultsFile = official ? path.join(__dirname, 'RESULTS.md') : path.join(resultsDir, 'RESULTS.md');

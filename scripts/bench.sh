@@ -21,15 +21,11 @@ if ! local_stack_running; then
   # Request logs at info would measure the logger; warn keeps errors visible.
   trap 'bash scripts/local-down.sh' EXIT
   LOG_LEVEL="${LOG_LEVEL:-warn}" bash scripts/local-up.sh
-elif [ "${1:-}" != --quick ]; then
-  # Figures for RESULTS.md come from the stack this script starts: request logs at warn, products
-  # on a fresh database. A stack left running (local-up.sh logs at info) would measure its logger.
-  environ="$(tr '\0' '\n' <"/proc/$(cat .local/run/product-service.pid 2>/dev/null)/environ" 2>/dev/null || true)"
-  level="$(sed -n 's/^LOG_LEVEL=//p' <<<"$environ")"
-  if [ "$level" != warn ] || ! grep -q '^MONGODB_URL=.*/products_bench$' <<<"$environ"; then
-    [ "${BENCH_ON_RUNNING_STACK:-}" = 1 ] ||
-      die "a local stack is running (LOG_LEVEL=${level:-unknown}, not on a fresh products_bench database); stop it with scripts/local-down.sh so this run starts its own, or set BENCH_ON_RUNNING_STACK=1 to measure it as it is (its figures then go to .local/reports/bench-running-stack/, not bench/RESULTS.md)"
-    export BENCH_STACK=running
-  fi
+  # Only a full run on this stack updates bench/RESULTS.md and bench/results/ (bench.js reads this).
+  export BENCH_STACK=fresh
+elif [ "${1:-}" != --quick ] && [ "${BENCH_ON_RUNNING_STACK:-}" != 1 ]; then
+  # A stack left running may log requests at info (which would measure the logger) and hold the
+  # products of earlier runs (which FerretDB scans): its figures are not this file's.
+  die "a local stack is running; stop it with scripts/local-down.sh so this run starts its own, or set BENCH_ON_RUNNING_STACK=1 to measure it as it is (its figures then go to .local/reports/bench-running-stack/, not bench/RESULTS.md)"
 fi
 node bench/bench.js "$@"

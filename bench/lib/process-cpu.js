@@ -112,8 +112,10 @@ function readStackCpu(repoRoot) {
     } catch {
       continue; // the process ended between the listing and the read
     }
-    const fields = part && statFields(pid);
-    if (fields) {
+    const fields = statFields(pid);
+    // An ended process its parent has not waited for yet (a zombie) has no command line left: it is
+    // kept, unnamed, so its CPU is still counted (cpuPerUnit names it after the earlier reading).
+    if (fields && (part || fields[0] === 'Z')) {
       processes[pid] = { part, ms: ticksToMs(fields, UTIME, STIME), ppid: fields[PPID], childrenMs: ticksToMs(fields, CUTIME, CSTIME), started: fields[STARTTIME] };
     }
   }
@@ -139,12 +141,14 @@ function cpuPerUnit(before, after, units) {
   const add = (part, ms) => (totals[part] = (totals[part] ?? 0) + ms);
   for (const [pid, p] of Object.entries(after)) {
     if (!same(pid)) {
-      add(p.part, p.ms);
+      if (p.part) add(p.part, p.ms);
       continue;
     }
-    add(p.part, p.ms - before[pid].ms);
+    const part = p.part ?? before[pid].part;
+    if (!part) continue;
+    add(part, p.ms - before[pid].ms);
     const reaped = p.childrenMs - before[pid].childrenMs - (endedBefore[pid] ?? 0);
-    if (reaped !== 0) add(endedPart(p.part), reaped);
+    if (reaped !== 0) add(endedPart(part), reaped);
   }
   return Object.fromEntries(
     Object.entries(totals)

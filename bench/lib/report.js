@@ -90,8 +90,9 @@ const PAIRED_WITH_A_SERVER = ['calibration: bare Koa', 'GET /api/products/:id', 
 
 /**
  * Throws, naming every problem, when a run's rows are not a whole measurement: a scenario missing,
- * a rate that is not a positive number, p50 above p99, a ratio without a ceiling, or (where /proc
- * can be read) a missing CPU reading. The quick mode runs this too, so a broken harness fails the tests.
+ * a rate that is not a positive number, latencies missing (NaN) or out of order, a ratio without a
+ * ceiling, or (where /proc can be read) a missing CPU reading. The quick mode runs this too, so a
+ * broken harness fails the tests.
  */
 function checkRows(rows, { cpuReadable, stages }) {
   const problems = [];

@@ -102,6 +102,13 @@ describe('CPU per process of the stack', () => {
     expect(cpuPerUnit(before, after, 10)).toEqual({ 'PostgreSQL (ended backends)': 40, 'PostgreSQL (orders)': 9 });
   });
 
+  it('counts a process that ended but was not yet waited for (a zombie, unnamed) under its earlier name, and not as reaped', () => {
+    const proc = (part, ms, extra = {}) => ({ part, ms, ppid: '1', childrenMs: 0, started: '100', ...extra });
+    const before = { 1: proc('PostgreSQL (server)', 50, { childrenMs: 5000 }), 20: proc('PostgreSQL (orders)', 3000) };
+    const after = { 1: proc('PostgreSQL (server)', 50, { childrenMs: 5000 }), 20: proc(undefined, 3400) };
+    expect(cpuPerUnit(before, after, 10)).toEqual({ 'PostgreSQL (orders)': 40 });
+  });
+
   it('keeps the CPU of a PostgreSQL backend that ended between two readings, instead of taking its past off its database', async () => {
     const client = new Client({ connectionString: adminUrl });
     await client.connect();
