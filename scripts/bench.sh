@@ -8,6 +8,8 @@
 set -euo pipefail
 source "$(dirname "$0")/lib/provision.sh"
 cd "$REPO_ROOT"
+# Set below, only for the stack this script starts; never taken from the caller.
+unset BENCH_STACK
 if ! local_stack_running; then
   # A fresh products database each run: FerretDB (the MongoDB stand-in here) scans collections
   # rather than use their indexes, so data left by earlier runs would slow later ones down.
@@ -20,7 +22,7 @@ if ! local_stack_running; then
     "${MONGODB_URL:-mongodb://127.0.0.1:27017}" 2>/dev/null || true
   # Request logs at info would measure the logger; warn keeps errors visible.
   trap 'bash scripts/local-down.sh' EXIT
-  LOG_LEVEL="${LOG_LEVEL:-warn}" bash scripts/local-up.sh
+  LOG_LEVEL=warn bash scripts/local-up.sh
   # Only a full run on this stack updates bench/RESULTS.md and bench/results/ (bench.js reads this).
   export BENCH_STACK=fresh
 elif [ "${1:-}" != --quick ] && [ "${BENCH_ON_RUNNING_STACK:-}" != 1 ]; then

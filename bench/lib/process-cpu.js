@@ -141,7 +141,9 @@ function cpuPerUnit(before, after, units) {
   const add = (part, ms) => (totals[part] = (totals[part] ?? 0) + ms);
   for (const [pid, p] of Object.entries(after)) {
     if (!same(pid)) {
-      if (p.part) add(p.part, p.ms);
+      // Started in between: counts whole; a zombie that also ended in between, as its parent's ended child.
+      const part = p.part ?? (after[p.ppid]?.part && endedPart(after[p.ppid].part));
+      if (part) add(part, p.ms);
       continue;
     }
     const part = p.part ?? before[pid].part;

@@ -102,6 +102,30 @@ describe('CPU per process of the stack', () => {
     expect(cpuPerUnit(before, after, 10)).toEqual({ 'PostgreSQL (ended backends)': 40, 'PostgreSQL (orders)': 9 });
   });
 
+  it('reads a process that ended and was not yet waited for (a zombie), though it has no command line left', async () => {
+    const { spawn } = require('node:child_process');
+    // `sleep 0` ends at once; its parent then execs a sleep that never waits for it.
+    const parent = spawn('sh', ['-c', 'sleep 0 & exec sleep 5'], { stdio: 'ignore' });
+    try {
+      let zombie;
+      for (let i = 0; i < 100 && !zombie; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        zombie = Object.entries(readStackCpu(repoRoot)).find(([, p]) => p.ppid === String(parent.pid) && p.part === undefined);
+      }
+      expect(zombie).toBeDefined();
+      expect(require('node:fs').readFileSync(`/proc/${zombie[0]}/stat`, 'utf8')).toMatch(/\) Z /);
+    } finally {
+      parent.kill();
+    }
+  });
+
+  it('counts a zombie that started and ended between two readings as its parent\'s ended child', () => {
+    const proc = (part, ms, extra = {}) => ({ part, ms, ppid: '1', childrenMs: 0, started: '100', ...extra });
+    const before = { 1: proc('PostgreSQL (server)', 50) };
+    const after = { 1: proc('PostgreSQL (server)', 50), 30: proc(undefined, 120, { started: '500' }) };
+    expect(cpuPerUnit(before, after, 10)).toEqual({ 'PostgreSQL (ended backends)': 12 });
+  });
+
   it('counts a process that ended but was not yet waited for (a zombie, unnamed) under its earlier name, and not as reaped', () => {
     const proc = (part, ms, extra = {}) => ({ part, ms, ppid: '1', childrenMs: 0, started: '100', ...extra });
     const before = { 1: proc('PostgreSQL (server)', 50, { childrenMs: 5000 }), 20: proc('PostgreSQL (orders)', 3000) };

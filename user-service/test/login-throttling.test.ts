@@ -1,3 +1,4 @@
+import { LoginAttemptRepository } from '../src/data-access/login-attempt.repository';
 import { startUserService, signUp, uniqueEmail, type RunningUserService } from './support/user-service-harness';
 
 let svc: RunningUserService;
@@ -162,6 +163,31 @@ describe('failed-login throttling', () => {
       'SELECT attempts FROM login_attempts_by_client WHERE email = $1 AND client = $2', [email.toLowerCase(), '203.0.113.4'],
     );
     expect(attempts).toBe(0);
+  });
+
+  it("takes an attempt back only from the window that counted it, never from a later one", async () => {
+    const attempts = new LoginAttemptRepository(svc.dataSource);
+    const email = uniqueEmail('windows');
+    const counted = await attempts.recordAttempt(email, '203.0.113.30', 900);
+    // A new window begins (the old one passed) before the take-back arrives.
+    await svc.dataSource.query(`UPDATE login_attempts_by_client SET window_started_at = now() + interval '1 second' WHERE email = $1`, [email]);
+    await attempts.forgetAttempt(email, '203.0.113.30', counted.window);
+    const read = () => svc.dataSource.query('SELECT attempts FROM login_attempts_by_client WHERE email = $1', [email]);
+    expect(await read()).toEqual([{ attempts: 1 }]);
+    await svc.dataSource.query(`UPDATE login_attempts_by_client SET window_started_at = $2::timestamptz WHERE email = $1`, [email, counted.window]);
+    await attempts.forgetAttempt(email, '203.0.113.30', counted.window);
+    expect(await read()).toEqual([{ attempts: 0 }]);
+  });
+
+  it("clears the account's count and the address's on a successful sign-in, and no other address's", async () => {
+    const { email, password } = await signUp(svc.api, 'cleared');
+    for (let i = 0; i < 3; i++) expect((await loginFrom(svc, '203.0.113.40', { email, password: `guess-${i}` })).status).toBe(401);
+    expect((await loginFrom(svc, '203.0.113.41', { email, password: 'guess' })).status).toBe(401);
+    expect((await loginFrom(svc, '203.0.113.40', { email, password })).status).toBe(200);
+    expect(await svc.dataSource.query('SELECT 1 FROM login_attempts WHERE email = $1', [email.toLowerCase()])).toHaveLength(0);
+    expect(await svc.dataSource.query('SELECT client, attempts FROM login_attempts_by_client WHERE email = $1', [email.toLowerCase()])).toEqual([
+      { client: '203.0.113.41', attempts: 1 },
+    ]);
   });
 
   it('counts an IPv6 client by its /64, so rotating through its addresses does not reset the count', async () => {

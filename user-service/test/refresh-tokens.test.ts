@@ -134,10 +134,16 @@ describe('purging expired sessions', () => {
     const tokenHash = `encode(sha256($1::bytea), 'hex')`;
     await svc.dataSource.query(`UPDATE refresh_tokens SET expires_at = now() - interval '1 second' WHERE token_hash = ${tokenHash}`, [tokens.refreshToken]);
     await svc.dataSource.query(`INSERT INTO login_attempts (email, attempts, window_started_at) VALUES ('old@example.com', 3, now() - interval '1 hour')`);
+    await svc.dataSource.query(
+      `INSERT INTO login_attempts_by_client (email, client, attempts, window_started_at) VALUES ('old@example.com', '203.0.113.1', 3, now() - interval '1 hour')`,
+    );
     const purged = await svc.sessions.purgeExpired();
     expect(purged.refreshTokens).toBeGreaterThanOrEqual(1);
     expect(await svc.dataSource.query(`SELECT 1 FROM refresh_tokens WHERE token_hash = ${tokenHash}`, [tokens.refreshToken])).toHaveLength(0);
-    expect(purged.loginAttempts).toBeGreaterThanOrEqual(1);
+    expect(purged.loginAttempts).toBeGreaterThanOrEqual(2);
+    for (const table of ['login_attempts', 'login_attempts_by_client']) {
+      expect(await svc.dataSource.query(`SELECT 1 FROM ${table} WHERE email = 'old@example.com'`)).toHaveLength(0);
+    }
     const [{ n }] = await svc.dataSource.query(`SELECT count(*)::int AS n FROM refresh_tokens WHERE expires_at <= now()`);
     expect(n).toBe(0);
   });

@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { AppError, BEARER_CHALLENGE, unauthenticated, type Logger } from '@ecommerce/service-kit';
 import type { AccessTokens } from './access-tokens';
 import type { PasswordHasher } from './password-hasher';
-import type { LoginAttemptStore, NewRefreshToken, RefreshTokenStore, UserStore } from './stores';
+import type { LoginAttemptCount, LoginAttemptStore, NewRefreshToken, RefreshTokenStore, UserStore } from './stores';
 import { normaliseEmail, toPublicUser, type PublicUser, type Role } from './user';
 
 export interface TokenPair {
@@ -35,6 +35,10 @@ export const DEFAULT_SESSION_POLICY: SessionPolicy = {
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 const invalidCredentials = () => new AppError(401, 'INVALID_CREDENTIALS', 'The email or password is incorrect', { headers: BEARER_CHALLENGE });
+const tooManyAttempts = (retryAfterSeconds: number) =>
+  new AppError(429, 'TOO_MANY_ATTEMPTS', 'Too many sign-in attempts for this account, try again later', {
+    headers: { 'Retry-After': String(retryAfterSeconds) },
+  });
 const invalidRefreshToken = () => unauthenticated('The refresh token is invalid, expired or already used');
 
 /** Sign-in, token refresh with rotation and reuse detection, sign-out, and access-token checks. */
@@ -67,12 +71,11 @@ export class Sessions {
   private async admittedLogin(emailInput: string, password: string, client: string): Promise<TokenPair> {
     const { users, loginAttempts, passwords } = this.deps;
     const email = normaliseEmail(emailInput);
-    await this.countAttempt(email, client, this.policy.maxLoginAttempts);
-    try {
-      await this.countAttempt(email, undefined, this.policy.maxAccountLoginAttempts);
-    } catch (err) {
-      await loginAttempts.forgetAttempt(email, client);
-      throw err;
+    const fromClient = await this.countAttempt(email, client, this.policy.maxLoginAttempts);
+    const account = await loginAttempts.recordAttempt(email, undefined, this.policy.loginWindowSeconds);
+    if (account.attempts > this.policy.maxAccountLoginAttempts) {
+      await loginAttempts.forgetAttempt(email, client, fromClient.window);
+      throw tooManyAttempts(account.retryAfterSeconds);
     }
     const user = await users.findByEmail(email);
     if (!(await passwords.verify(user?.passwordHash, password)) || !user) throw invalidCredentials();
@@ -83,14 +86,11 @@ export class Sessions {
     return this.pair(user, next.token);
   }
 
-  /** Counts one attempt (from `client`, or from every address without one); 429 once the window holds more than `limit`. */
-  private async countAttempt(email: string, client: string | undefined, limit: number): Promise<void> {
-    const { attempts, retryAfterSeconds } = await this.deps.loginAttempts.recordAttempt(email, client, this.policy.loginWindowSeconds);
-    if (attempts > limit) {
-      throw new AppError(429, 'TOO_MANY_ATTEMPTS', 'Too many sign-in attempts for this account, try again later', {
-        headers: { 'Retry-After': String(retryAfterSeconds) },
-      });
-    }
+  /** Counts one attempt from `client`; 429 once the window holds more than `limit`. */
+  private async countAttempt(email: string, client: string, limit: number): Promise<LoginAttemptCount> {
+    const count = await this.deps.loginAttempts.recordAttempt(email, client, this.policy.loginWindowSeconds);
+    if (count.attempts > limit) throw tooManyAttempts(count.retryAfterSeconds);
+    return count;
   }
 
   /** A refresh token works once. Presenting a used one again means it leaked: the whole sign-in ends. */

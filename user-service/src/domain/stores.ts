@@ -47,15 +47,22 @@ export interface RefreshTokenStore {
   deleteExpired(): Promise<number>;
 }
 
+export interface LoginAttemptCount {
+  attempts: number;
+  /** Which window counted it, as the store tells its windows apart. */
+  window: string;
+  retryAfterSeconds: number;
+}
+
 export interface LoginAttemptStore {
   /**
    * Counts one sign-in attempt for the account from `client` (an address), or without one from
    * every address together, in the current fixed window (a new window starts once the old one has
    * passed) and says how many this window holds and when it ends.
    */
-  recordAttempt(email: string, client: string | undefined, windowSeconds: number): Promise<{ attempts: number; retryAfterSeconds: number }>;
-  /** Takes back one attempt counted for the account from `client`. */
-  forgetAttempt(email: string, client: string): Promise<void>;
+  recordAttempt(email: string, client: string | undefined, windowSeconds: number): Promise<LoginAttemptCount>;
+  /** Takes back one attempt counted for the account from `client` in `window` (nothing once another window began). */
+  forgetAttempt(email: string, client: string, window: string): Promise<void>;
   /** Forgets the account's attempts from `client` and from every address together. */
   reset(email: string, client: string): Promise<void>;
   deleteExpired(windowSeconds: number): Promise<number>;
