@@ -97,11 +97,14 @@ async function main() {
       target: target?.(result, ratio),
     };
   };
+  const logRow = (row) => {
+    const latency = row.p50Ms == null ? '' : ` p50 ${row.p50Ms.toFixed(1)} ms p99 ${row.p99Ms.toFixed(1)} ms`;
+    log(`${row.scenario}: ${row.rps.toFixed(1)}/s${latency}${row.ratio ? ` (${(row.ratio * 100).toFixed(0)}% of ${row.ceilingName})` : ''}`);
+  };
   const add = (...args) => {
     const row = rowOf(...args);
     rows.push(row);
-    const latency = row.p50Ms == null ? '' : ` p50 ${row.p50Ms.toFixed(1)} ms p99 ${row.p99Ms.toFixed(1)} ms`;
-    log(`${row.scenario}: ${row.rps.toFixed(1)}/s${latency}${row.ratio ? ` (${(row.ratio * 100).toFixed(0)}% of ${row.ceilingName})` : ''}`);
+    logRow(row);
   };
   log('ceilings');
   const pg = await ceilings.postgresInsert({ adminUrl: pgAdmin, concurrency: 20, durationMs: M.durationS * 1000 });
@@ -111,8 +114,9 @@ async function main() {
   // The ceilings measured alongside their scenarios (in alternating windows) are listed here, with the others.
   const ceilingRows = rows.length;
   const insertCeiling = (scenario, result) => {
-    rows.splice(ceilingRows, 0, rowOf(scenario, result));
-    log(`${scenario}: ${result.rps.toFixed(1)}/s p50 ${result.p50Ms.toFixed(1)} ms p99 ${result.p99Ms.toFixed(1)} ms`);
+    const row = rowOf(scenario, result);
+    rows.splice(ceilingRows, 0, row);
+    logRow(row);
   };
   const bareKoa = await ceilings.startBareKoa();
   const workedKoa = await ceilings.startBareKoa({ workUs: CALIBRATION_WORK_US });

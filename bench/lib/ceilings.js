@@ -6,7 +6,7 @@ const { randomUUID } = require('node:crypto');
 const { Pool } = require('pg');
 const amqp = require('amqplib');
 const argon2 = require('argon2');
-const { closedLoop, percentile } = require('./stats');
+const { closedLoop, pooled } = require('./stats');
 
 /**
  * Starts the bare Koa process and resolves its URL and a stop function; with `workUs`, each request
@@ -74,7 +74,7 @@ async function rabbitRoundTrip({ url, count, inFlight }) {
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   await publisher.deleteQueue(queue);
   await connection.close();
-  return { rps: count / seconds, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), total: count };
+  return pooled([{ total: count, seconds, latencies }]);
 }
 
 /** Login's own ceiling: an Argon2id verification with user-service's parameters, in this process (a closed loop's worker). */

@@ -1,7 +1,7 @@
 'use strict';
 // HTTP load with autocannon: warm-up runs (discarded), then measured windows.
 const autocannon = require('autocannon');
-const { pooled } = require('./stats');
+const { alternate, pooled } = require('./stats');
 const { processCpuMs, voluntarySleeps } = require('./process-cpu');
 
 /**
@@ -53,26 +53,18 @@ async function measuredWindow(options, durationS, serverPid) {
 }
 
 /**
- * A scenario and its ceiling measured in alternating windows (ceiling, scenario, ceiling, …), each
- * after its own warm-up. This machine's speed drifts by a third within a minute (other tenants of
- * the host), so a ceiling measured once, a minute before, would decide the ratio as much as the
- * code would; alternating short windows puts both figures in the same minutes.
+ * A scenario and its ceiling measured in alternating windows (stats' `alternate`).
  * `scenario.pid` and `ceiling.pid`, when given, are the server processes whose CPU per request is
  * reported. Answers both figures and the windows they were pooled from.
  * @param {{ scenario: object, ceiling: object, connections: number, durationS: number, warmupS: number, rounds: number }} o
  */
 async function measurePaired(o) {
-  const scenario = optionsOf({ ...o.scenario, connections: o.connections });
-  const ceiling = optionsOf({ ...o.ceiling, connections: o.connections });
-  if (o.warmupS > 0) {
-    await run({ ...ceiling, duration: o.warmupS });
-    await run({ ...scenario, duration: o.warmupS });
-  }
-  const windows = { scenario: [], ceiling: [] };
-  for (let round = 0; round < o.rounds; round++) {
-    windows.ceiling.push(await measuredWindow(ceiling, o.durationS, o.ceiling.pid));
-    windows.scenario.push(await measuredWindow(scenario, o.durationS, o.scenario.pid));
-  }
+  const options = { scenario: optionsOf({ ...o.scenario, connections: o.connections }), ceiling: optionsOf({ ...o.ceiling, connections: o.connections }) };
+  const windows = await alternate({
+    rounds: o.rounds,
+    warmUp: o.warmupS > 0 ? (side) => run({ ...options[side], duration: o.warmupS }) : undefined,
+    measure: (side) => measuredWindow(options[side], o.durationS, o[side].pid),
+  });
   return { result: combine(windows.scenario), ceiling: combine(windows.ceiling), windows };
 }
 

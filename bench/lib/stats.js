@@ -7,8 +7,6 @@ function percentiles(values, ps) {
   return ps.map((p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]);
 }
 
-const percentile = (values, p) => percentiles(values, [p])[0];
-
 /**
  * Several measured windows as one figure: every call over all the time, and p50/p99 over every
  * call's latency (ms) in all the windows. Each window: { total, seconds, latencies }.
@@ -41,20 +39,30 @@ async function closedLoop({ concurrency, durationMs, count, worker }) {
 }
 
 /**
- * Two closed loops in alternating windows (a warm-up of each first, discarded), pooled per loop:
- * the machine's speed drifts within a minute, so a figure and its ceiling share the same minutes.
+ * A scenario and its ceiling in alternating windows (ceiling, scenario, ceiling, …) after a warm-up
+ * of each (`warmUp`, discarded, when given): this machine's speed drifts by a third within a minute
+ * (other tenants of the host), so a ceiling measured once, a minute before, would decide a ratio as
+ * much as the code would. `measure(side)` and `warmUp(side)` take 'ceiling' or 'scenario'; answers
+ * each side's windows.
  */
-async function alternatingLoops({ rounds, windowMs, warmupMs, concurrency, scenario, ceiling }) {
-  if (warmupMs > 0) {
-    await closedLoop({ concurrency, durationMs: warmupMs, worker: ceiling });
-    await closedLoop({ concurrency, durationMs: warmupMs, worker: scenario });
+async function alternate({ rounds, warmUp, measure }) {
+  if (warmUp) {
+    await warmUp('ceiling');
+    await warmUp('scenario');
   }
   const windows = { scenario: [], ceiling: [] };
   for (let round = 0; round < rounds; round++) {
-    windows.ceiling.push(await closedLoop({ concurrency, durationMs: windowMs, worker: ceiling }));
-    windows.scenario.push(await closedLoop({ concurrency, durationMs: windowMs, worker: scenario }));
+    windows.ceiling.push(await measure('ceiling'));
+    windows.scenario.push(await measure('scenario'));
   }
+  return windows;
+}
+
+/** Two closed loops (`scenario`, `ceiling`: workers) alternating window by window, pooled per loop. */
+async function alternatingLoops({ rounds, windowMs, warmupMs, concurrency, ...workers }) {
+  const loop = (durationMs) => (side) => closedLoop({ concurrency, durationMs, worker: workers[side] });
+  const windows = await alternate({ rounds, warmUp: warmupMs > 0 ? loop(warmupMs) : undefined, measure: loop(windowMs) });
   return { result: pooled(windows.scenario), ceiling: pooled(windows.ceiling) };
 }
 
-module.exports = { percentile, percentiles, pooled, closedLoop, alternatingLoops };
+module.exports = { percentiles, pooled, closedLoop, alternate, alternatingLoops };
