@@ -62,6 +62,10 @@ function buildApps(options: { readiness?: Record<string, () => unknown>; downstr
     const answer = { status: 404, statusText: 'Not Found', headers: {}, config: {}, data: {} } as never;
     throw new AxiosError('Request failed with status code 404', 'ERR_BAD_REQUEST', undefined, undefined, answer);
   });
+  plain.get('/api/escaped-refused', () => {
+    // The same when that service could not be reached: its network error is not a store of ours.
+    throw new AxiosError('connect ECONNREFUSED 127.0.0.1:1', 'ECONNREFUSED');
+  });
   plain.get('/api/teapot', () => {
     throw new AppError(409, 'INSUFFICIENT_STOCK', 'Not enough stock', { details: [{ field: 'items.0', message: 'short' }] });
   });
@@ -113,11 +117,14 @@ describe('the Koa app factory', () => {
     expect(logged).toMatchObject({ requestId: 'req-boom-1', level: 'error', service: 'kit-test' });
   });
 
-  it('answers a call to another service that escaped its caller with 500, not with that service\'s status', async () => {
-    const res = await http.get(`${pub.url}/api/escaped`);
-    expect(res.status).toBe(500);
-    expect(res.data).toEqual({ error: { code: 'INTERNAL', message: 'Internal server error' } });
-  });
+  it.each(['/api/escaped', '/api/escaped-refused'])(
+    "answers a call to another service that escaped its caller with 500, not with that service's status or a store's 503 (%s)",
+    async (path) => {
+      const res = await http.get(`${pub.url}${path}`);
+      expect(res.status).toBe(500);
+      expect(res.data).toEqual({ error: { code: 'INTERNAL', message: 'Internal server error' } });
+    },
+  );
 
   it('turns an operational error into its status, code and details', async () => {
     const res = await http.get(`${pub.url}/api/teapot`);

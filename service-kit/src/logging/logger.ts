@@ -1,4 +1,5 @@
 import pino, { type Logger, type DestinationStream } from 'pino';
+import { isAxiosError } from 'axios';
 import { currentRequestId } from './request-context';
 
 export type { Logger } from 'pino';
@@ -37,10 +38,9 @@ const HTTP_CLIENT_ERROR_FIELDS = ['config', 'request', 'response'];
 function serializeError(err: Error): Record<string, unknown> {
   const out = pino.stdSerializers.err(err) as unknown as Record<string, unknown>;
   for (const field of DATA_BEARING_ERROR_FIELDS) delete out[field];
-  const http = err as Error & { isAxiosError?: boolean; config?: { method?: string; baseURL?: string; url?: string }; response?: { status?: number } };
-  if (http.isAxiosError) {
+  if (isAxiosError(err)) {
     for (const field of HTTP_CLIENT_ERROR_FIELDS) delete out[field];
-    Object.assign(out, { method: http.config?.method, url: `${http.config?.baseURL ?? ''}${http.config?.url ?? ''}`, status: http.response?.status });
+    Object.assign(out, { method: err.config?.method, url: `${err.config?.baseURL ?? ''}${err.config?.url ?? ''}`, status: err.response?.status });
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import type { Context, Middleware } from 'koa';
 import type { Logger } from 'pino';
+import { isAxiosError } from 'axios';
 import { AppError, serviceUnavailable, unsupportedMediaType } from '../../errors/app-error';
 import { isStoreUnreachable } from '../../errors/store-unreachable';
 
@@ -11,13 +12,8 @@ interface HttpLikeError {
   message?: string;
 }
 
-/**
- * Errors raised by Koa, the router and the body parser, mapped to the contract's codes. An HTTP
- * client's error that escaped its caller has the status another service answered, not this
- * request's: it is unexpected here.
- */
-function fromHttpError(err: HttpLikeError & { isAxiosError?: boolean }): AppError | undefined {
-  if (err.isAxiosError) return undefined;
+/** Errors raised by Koa, the router and the body parser, mapped to the contract's codes. */
+function fromHttpError(err: HttpLikeError): AppError | undefined {
   const status = err.status ?? err.statusCode;
   if (!status || status < 400 || (status >= 500 && status !== 501)) return undefined;
   if (status === 413) return new AppError(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large');
@@ -39,8 +35,12 @@ const storeUnreachable = () => serviceUnavailable('A store this service needs is
  */
 export function errorHandler(logger: Logger): Middleware {
   const respond = (ctx: Context, caught: unknown) => {
+    // An HTTP client's error that escaped its caller is unexpected here: neither the status another
+    // service answered nor its network error (ECONNREFUSED, …) says anything about this request.
     const err =
-      caught instanceof AppError ? caught : (fromHttpError(caught as HttpLikeError) ?? (isStoreUnreachable(caught) ? storeUnreachable() : undefined));
+      caught instanceof AppError ? caught
+      : isAxiosError(caught) ? undefined
+      : (fromHttpError(caught as HttpLikeError) ?? (isStoreUnreachable(caught) ? storeUnreachable() : undefined));
     if (err) {
       if (err.status >= 500) logger.error({ err: caught }, err.message);
       ctx.status = err.status;
