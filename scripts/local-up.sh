@@ -23,8 +23,8 @@ mkdir -p "$LOG_DIR" "$RUN_DIR"
 
 ensure_postgres
 ensure_rabbitmq
-ensure_node_modules # before ensure_mongodb, whose health check uses the MongoDB driver
 ensure_mongodb
+ensure_node_modules
 if [ "${SKIP_BUILD:-}" != 1 ]; then
   log "building"
   npm run --silent build

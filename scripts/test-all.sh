@@ -8,10 +8,10 @@ cd "$REPO_ROOT"
 started=$SECONDS
 ensure_postgres
 ensure_rabbitmq
-ensure_node_modules # before ensure_mongodb, whose health check uses the MongoDB driver
 ensure_mongodb
 ensure_helm
 ensure_shellcheck
+ensure_node_modules
 log "provisioned in $((SECONDS - started)) s"
 
 log "building (tsc -b, strict)"

@@ -125,8 +125,9 @@ stop_ferretdb() { # pid
   kill -9 "$1" 2>/dev/null || true
 }
 
-# A MongoDB ping within 10 s, with the project's own driver (ensure_node_modules runs first).
+# A MongoDB ping within 10 s, with the project's own driver.
 ferretdb_answers() {
+  ensure_node_modules
   (cd "$REPO_ROOT" && timeout 10 node -e '
     const { MongoClient } = require("mongodb");
     const client = new MongoClient("mongodb://127.0.0.1:27017", { serverSelectionTimeoutMS: 5000, socketTimeoutMS: 5000 });

@@ -144,7 +144,7 @@ const INGRESS_ROUTES = {
   '/api/users/register': { component: 'user-service', pathType: 'Exact' },
   '/api/users/token/refresh': { component: 'user-service', pathType: 'Exact' },
 };
-const REQUIRED_PREFIXES = ['/api/users', '/api/products', '/api/orders'];
+const REQUIRED_PREFIXES = Object.keys(INGRESS_ROUTES).filter((path) => INGRESS_ROUTES[path].pathType === 'Prefix');
 
 function checkIngress(render) {
   const problems = [];
