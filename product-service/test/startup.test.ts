@@ -50,7 +50,7 @@ describe('product-service start-up', () => {
       expect(await unique('reviews')).toEqual([{ productId: 1, userId: 1 }]);
       expect(await unique('stock_movements')).toEqual([{ orderId: 1, productId: 1, action: 1 }]);
       const productIndexes = (await db.collection('products').listIndexes().toArray()).map((index) => index.name);
-      expect(productIndexes).toEqual(expect.arrayContaining(['live_newest', 'live_price', 'live_name', 'live_category']));
+      expect(productIndexes).toEqual(expect.arrayContaining(['live_newest', 'live_price', 'live_name', 'live_category', 'sort_name_rule']));
       expect((await axios.get(`http://127.0.0.1:${service.port}/api/products`)).data).toEqual({ items: [], page: 1, limit: 20, total: 0 });
     } finally {
       expect(await service.stop()).toBe(0);

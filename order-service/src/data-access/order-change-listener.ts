@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import type { Logger } from '@ecommerce/service-kit';
+import { POSTGRES_KEEP_ALIVE, type Logger } from '@ecommerce/service-kit';
 
 /** The channel the `<table>_notify_change` triggers (migration 1732190000000) notify with an order's id. */
 export const ORDER_CHANGED_CHANNEL = 'order_changed';
@@ -48,7 +48,7 @@ export class OrderChangeListener {
   }
 
   private async connect(): Promise<void> {
-    const client = new Client({ connectionString: this.options.url, application_name: 'order-service-listener', keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
+    const client = new Client({ connectionString: this.options.url, application_name: 'order-service-listener', ...POSTGRES_KEEP_ALIVE });
     client.on('notification', (msg) => {
       if (msg.channel === ORDER_CHANGED_CHANNEL && msg.payload) this.options.subscriber.changed(msg.payload);
     });

@@ -67,7 +67,9 @@ async function createEach<T extends Document>(collection: Collection<T>, specs: 
 
 /** 1: lower-cased. 2: accents dropped too, so Éclair sorts beside eclair and not after Zucchini. */
 export const SORT_NAME_RULE = 2;
-export const sortNameOf = (name: string): string => name.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+const sortNameOf = (name: string): string => name.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+/** The fields a product's name sorts by, under the current rule. */
+export const sortKeyOf = (name: string): Pick<ProductDocument, 'sortName' | 'sortNameRule'> => ({ sortName: sortNameOf(name), sortNameRule: SORT_NAME_RULE });
 
 /**
  * Brings every product's sortName up to SORT_NAME_RULE; answers how many changed. An update applies
@@ -87,7 +89,7 @@ export async function refreshSortNames(db: Db, pageSize = 500): Promise<number> 
       .limit(pageSize)
       .toArray();
     for (const doc of page) {
-      const result = await products.updateOne({ _id: doc._id, name: doc.name }, { $set: { sortName: sortNameOf(doc.name), sortNameRule: SORT_NAME_RULE } });
+      const result = await products.updateOne({ _id: doc._id, name: doc.name }, { $set: sortKeyOf(doc.name) });
       changed += result.modifiedCount;
     }
     if (page.length < pageSize) return changed;
@@ -107,6 +109,8 @@ export async function ensureIndexes(db: Db): Promise<void> {
     { key: { deletedAt: 1, price: 1, _id: 1 }, name: 'live_price' },
     { key: { deletedAt: 1, sortName: 1, _id: 1 }, name: 'live_name' },
     { key: { deletedAt: 1, category: 1, createdAt: -1 }, name: 'live_category' },
+    // The start-up refresh looks for documents under an older rule: none, once it has run.
+    { key: { sortNameRule: 1 }, name: 'sort_name_rule' },
   ]);
   await createEach(reviews, [
     { key: { productId: 1, userId: 1 }, name: 'one_review_per_user', unique: true },

@@ -12,7 +12,7 @@ import {
   type ProductSort,
   type RatingTotals,
 } from '../domain/product';
-import { SORT_NAME_RULE, sortNameOf, type Collections, type ProductDocument } from './collections';
+import { sortKeyOf, type Collections, type ProductDocument } from './collections';
 import { toObjectId } from './object-id';
 
 const SORTS: Record<ProductSort, Sort> = {
@@ -74,8 +74,7 @@ export class ProductRepository implements ProductStore, RatingsStore, StockStore
     const doc: ProductDocument = {
       _id: new ObjectId(),
       ...input,
-      sortName: sortNameOf(input.name),
-      sortNameRule: SORT_NAME_RULE,
+      ...sortKeyOf(input.name),
       ratingCount: 0,
       ratingSum: 0,
       createdAt: now,
@@ -115,7 +114,7 @@ export class ProductRepository implements ProductStore, RatingsStore, StockStore
   async update(id: string, changes: ProductChanges): Promise<ProductRecord | null> {
     const set: UpdateFilter<ProductDocument>['$set'] = {
       ...changes,
-      ...(changes.name !== undefined ? { sortName: sortNameOf(changes.name), sortNameRule: SORT_NAME_RULE } : {}),
+      ...(changes.name !== undefined ? sortKeyOf(changes.name) : {}),
       updatedAt: new Date(),
     };
     const doc = await this.products.findOneAndUpdate({ _id: toObjectId(id), deletedAt: null }, { $set: set }, { returnDocument: 'after' });

@@ -12,6 +12,13 @@ export interface PostgresOptions {
   applicationName: string;
 }
 
+/**
+ * TCP keep-alive probes after 10 s idle (the kernel's default waits 2 h): an idle connection a
+ * failover left half-open is found dead before a request picks it. For every pg connection a
+ * service opens, pooled or its own.
+ */
+export const POSTGRES_KEEP_ALIVE = Object.freeze({ keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
+
 /** A TypeORM data source whose schema changes only through migrations (never `synchronize`). */
 export function createPostgresDataSource(options: PostgresOptions): DataSource {
   return new DataSource({
@@ -23,9 +30,7 @@ export function createPostgresDataSource(options: PostgresOptions): DataSource {
     migrationsRun: false,
     migrationsTransactionMode: 'each',
     applicationName: options.applicationName,
-    // TCP keep-alive probes after 10 s idle (the kernel's default waits 2 h): an idle pooled
-    // connection a failover left half-open is found dead before a request picks it.
-    extra: { max: options.poolSize ?? 20, connectionTimeoutMillis: 5000, keepAlive: true, keepAliveInitialDelayMillis: 10_000 },
+    extra: { max: options.poolSize ?? 20, connectionTimeoutMillis: 5000, ...POSTGRES_KEEP_ALIVE },
   });
 }
 

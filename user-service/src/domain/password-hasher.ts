@@ -14,7 +14,7 @@ export const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeC
  * emails need no account) would grow the queue until every sign-in timed out; bounded, the admitted
  * ones finish and the rest get a 503 at once.
  */
-export const DEFAULT_MAX_IN_FLIGHT = 32;
+const DEFAULT_MAX_IN_FLIGHT = 32;
 
 export class PasswordHasher {
   /** Verified against for unknown accounts, so the answer takes as long as for a wrong password. */

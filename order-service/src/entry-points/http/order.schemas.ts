@@ -49,7 +49,7 @@ export const createOrderBody = z.object({
 });
 
 /** 1 to 255 printable ASCII characters, as the IETF Idempotency-Key draft and card processors use. */
-export const idempotencyKey = z.string().regex(/^[\x20-\x7E]{1,255}$/, 'must be 1 to 255 printable ASCII characters').optional();
+const idempotencyKey = z.string().regex(/^[\x20-\x7E]{1,255}$/, 'must be 1 to 255 printable ASCII characters').optional();
 export const createOrderHeaders = z.object({
   'Idempotency-Key': idempotencyKey.describe('Repeat a request safely: the same key and body return the first order'),
 });
