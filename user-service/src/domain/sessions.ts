@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { AppError, BEARER_CHALLENGE, unauthenticated, type Logger } from '@ecommerce/service-kit';
 import type { AccessTokens } from './access-tokens';
 import type { PasswordHasher } from './password-hasher';
-import type { LoginAttemptCount, LoginAttemptStore, NewRefreshToken, RefreshTokenStore, UserStore } from './stores';
+import type { LoginAttemptStore, NewRefreshToken, RefreshTokenStore, UserStore } from './stores';
 import { normaliseEmail, toPublicUser, type PublicUser, type Role } from './user';
 
 export interface TokenPair {
@@ -31,7 +31,6 @@ export const DEFAULT_SESSION_POLICY: SessionPolicy = {
   maxAccountLoginAttempts: 50,
   loginWindowSeconds: 15 * 60,
 };
-
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 const invalidCredentials = () => new AppError(401, 'INVALID_CREDENTIALS', 'The email or password is incorrect', { headers: BEARER_CHALLENGE });
@@ -71,7 +70,8 @@ export class Sessions {
   private async admittedLogin(emailInput: string, password: string, client: string): Promise<TokenPair> {
     const { users, loginAttempts, passwords } = this.deps;
     const email = normaliseEmail(emailInput);
-    const fromClient = await this.countAttempt(email, client, this.policy.maxLoginAttempts);
+    const fromClient = await loginAttempts.recordAttempt(email, client, this.policy.loginWindowSeconds);
+    if (fromClient.attempts > this.policy.maxLoginAttempts) throw tooManyAttempts(fromClient.retryAfterSeconds);
     const account = await loginAttempts.recordAttempt(email, undefined, this.policy.loginWindowSeconds);
     if (account.attempts > this.policy.maxAccountLoginAttempts) {
       await loginAttempts.forgetAttempt(email, client, fromClient.window);
@@ -84,13 +84,6 @@ export class Sessions {
     const next = this.newRefreshToken();
     await this.deps.refreshTokens.startFamily(user.id, randomUUID(), next.record);
     return this.pair(user, next.token);
-  }
-
-  /** Counts one attempt from `client`; 429 once the window holds more than `limit`. */
-  private async countAttempt(email: string, client: string, limit: number): Promise<LoginAttemptCount> {
-    const count = await this.deps.loginAttempts.recordAttempt(email, client, this.policy.loginWindowSeconds);
-    if (count.attempts > limit) throw tooManyAttempts(count.retryAfterSeconds);
-    return count;
   }
 
   /** A refresh token works once. Presenting a used one again means it leaked: the whole sign-in ends. */
