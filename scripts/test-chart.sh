@@ -12,7 +12,8 @@
 #   6. the Minikube scripts: their control flow with recording stand-ins for minikube, kubectl, helm
 #      and docker (they cannot run for real here), bash -n and shellcheck
 #   7. kube-linter, when it is installed
-# Sourced helpers come from scripts/lib/provision.sh (helm and helm-unittest are installed on demand).
+#   8. kube-score on every rendering of step 3
+# Sourced helpers come from scripts/lib/provision.sh (helm, helm-unittest and kube-score are installed on demand).
 # The services' dist/config.js must be built (scripts/test-all.sh builds before calling this).
 set -euo pipefail
 # shellcheck source=lib/provision.sh disable=SC1091
@@ -31,6 +32,7 @@ ko() { printf '  \033[31m✗\033[0m %s\n' "$*"; failures=$((failures + 1)); }
 section() { log "$*"; }
 
 ensure_helm
+ensure_kube_score
 for svc in user-service product-service order-service integration-service; do
   if [ ! -f "$svc/dist/config.js" ] || [ ! -f service-kit/dist/index.js ]; then
     log "building the services (their dist/config.js is the reference for env parity)"
@@ -200,6 +202,28 @@ else
   ok "kube-linter is not installed: skipped; the validator's re-implemented subset ran in step 3" \
     "(go install golang.stackrox.io/kube-linter/cmd/kube-linter@v0.7.2 where the module proxy serves it)"
 fi
+
+# ---------------------------------------------------------------------------------------------
+section "8. kube-score $KUBE_SCORE_VERSION (every rendering; a warning fails too)"
+# Skipped checks, and why:
+#   container-image-pull-policy  it wants Always; scripts/minikube-up.sh builds the images into the
+#                                node, where Always would look for them in a registry (tags are pinned)
+#   deployment-replicas          one replica of each service is the Minikube default; the two
+#                                renderings with values-ha.yaml keep the check (two or more)
+#   pod-networkpolicy            only in the rendering with networkPolicy.enabled=false, which
+#                                asks for no NetworkPolicies
+# Per-object exceptions are `kube-score/ignore` annotations (ecommerce.imageUserAnnotations).
+for f in "$work"/*.yaml; do
+  case "$f" in *base.yaml | *changed.yaml) continue ;; esac
+  skip=(--ignore-test container-image-pull-policy)
+  case "$(basename "$f")" in *values-ha* | *autoscaling*) ;; *) skip+=(--ignore-test deployment-replicas) ;; esac
+  case "$(basename "$f")" in NetworkPolicies-off*) skip+=(--ignore-test pod-networkpolicy) ;; esac
+  if out="$(kube-score score --kubernetes-version "v${KUBE_VERSION%.*}" --output-format ci --exit-one-on-warning "${skip[@]}" "$f" 2>&1)"; then
+    ok "kube-score $(basename "$f"): $(grep -c '^\[OK\]' <<<"$out") checks passed"
+  else
+    ko "kube-score $(basename "$f")"; grep -E '^\[(CRITICAL|WARNING)\]' <<<"$out" || echo "$out"
+  fi
+done
 
 if [ "$failures" -gt 0 ]; then
   die "chart tests: $failures failure(s)"

@@ -21,7 +21,7 @@ const CASES = [
   ['more database connections than PostgreSQL takes', (r) => { byComponent(r, 'Deployment', 'order-service').spec.replicas = 4; }, 'may open 147; raise postgresql.maxConnections'],
   ['a writable root filesystem', (r) => { container(r, 'user-service').securityContext.readOnlyRootFilesystem = false; }, 'readOnlyRootFilesystem is not true'],
   ['an init container without a security context', (r) => {
-    byComponent(r, 'Deployment', 'product-service').spec.template.spec.initContainers = [{ name: 'wait', image: 'busybox:1.37', resources: { requests: { cpu: '10m', memory: '8Mi' }, limits: { cpu: '10m', memory: '8Mi' } } }];
+    byComponent(r, 'Deployment', 'product-service').spec.template.spec.initContainers = [{ name: 'wait', image: 'busybox:1.37', resources: { requests: { cpu: '10m', memory: '8Mi', 'ephemeral-storage': '8Mi' }, limits: { cpu: '10m', memory: '8Mi', 'ephemeral-storage': '8Mi' } } }];
   }, 'init container wait: allowPrivilegeEscalation is not false'],
   ['a root user', (r) => { byComponent(r, 'StatefulSet', 'mongodb').spec.template.spec.securityContext.runAsUser = 0; byComponent(r, 'StatefulSet', 'mongodb').spec.template.spec.containers[0].securityContext.runAsUser = 0; }, 'no numeric non-root runAsUser'],
   ['capabilities kept', (r) => { delete container(r, 'order-service').securityContext.capabilities; }, 'capabilities do not drop ALL'],
@@ -55,6 +55,7 @@ const CASES = [
   ['the ingress controller on an internal port', (r) => { policy(r, 'order-service').spec.ingress[0].ports.push({ port: 4003, protocol: 'TCP' }); }, 'NetworkPolicies let ingress controller reach order-service:4003'],
   ['no DNS', (r) => { r.objects = r.objects.filter((o) => !(o.kind === 'NetworkPolicy' && o.metadata.name.endsWith('-allow-dns'))); }, 'NetworkPolicies block DNS (UDP) from user-service'],
   ['no cpu limit', (r) => { delete byComponent(r, 'StatefulSet', 'mongodb').spec.template.spec.containers[0].resources.limits.cpu; }, 'no cpu limits'],
+  ['no ephemeral-storage limit', (r) => { delete byComponent(r, 'Deployment', 'order-service').spec.template.spec.containers[0].resources.limits['ephemeral-storage']; }, 'no ephemeral-storage limits'],
   ['a latest tag', (r) => { container(r, 'user-service').image = 'ecommerce/user-service:latest'; }, 'image ecommerce/user-service:latest is not pinned to a tag'],
   ['an unknown field', (r) => { container(r, 'user-service').securityContext.readOnlyRootFileSystem = true; }, 'unknown field spec.template.spec.containers[0].securityContext.readOnlyRootFileSystem'],
   ['a wrong type', (r) => { container(r, 'user-service').ports[0].containerPort = 'http'; }, 'containerPort must be integer'],

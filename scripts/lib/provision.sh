@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Provisions what the tests and the local stack need, idempotently: PostgreSQL, RabbitMQ, a
-# MongoDB-compatible server (FerretDB unless MONGODB_URL names one), helm and helm-unittest.
+# MongoDB-compatible server (FerretDB unless MONGODB_URL names one), helm, helm-unittest and kube-score.
 # Sourced by scripts/test-all.sh and scripts/local-up.sh; each ensure_* is quick when all is in place.
 
 # Pinned tool versions (Go modules with no `replace` directive, so `go install` can build them).
 HELM_VERSION="${HELM_VERSION:-v3.16.4}"
 HELM_UNITTEST_VERSION="${HELM_UNITTEST_VERSION:-v1.0.1}"
+KUBE_SCORE_VERSION="${KUBE_SCORE_VERSION:-v1.20.0}"
 FERRETDB_VERSION="v1.24.2" # pinned in scripts/ferretdb/go.mod
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -66,7 +67,7 @@ ensure_rabbitmq() {
 }
 
 go_env_for_installs() {
-  command -v go >/dev/null || die "Go is needed to build helm, helm-unittest and FerretDB"
+  command -v go >/dev/null || die "Go is needed to build helm, helm-unittest, kube-score and FerretDB"
   export GOFLAGS="-buildvcs=false"
   # Without a reachable checksum database, the module proxy still serves the pinned modules.
   if ! curl -sf -m 5 -o /dev/null "https://$(go env GOSUMDB | cut -d' ' -f1)/latest" 2>/dev/null; then
@@ -173,6 +174,17 @@ description: "helm-unittest, built from source with go install"
 ignoreFlags: false
 command: "\$HELM_PLUGIN_DIR/untt"
 YAML
+  fi
+}
+
+# kube-score: an independent linter of the chart's renderings, beside the validator's re-implemented
+# subset of kube-linter's checks (kube-linter itself is refused by the module proxy here).
+ensure_kube_score() {
+  if [ "$(go version -m "$GOBIN_DIR/kube-score" 2>/dev/null |
+    awk '$1 == "mod" && $2 == "github.com/zegl/kube-score" {print $3}')" != "$KUBE_SCORE_VERSION" ]; then
+    go_env_for_installs
+    log "installing kube-score $KUBE_SCORE_VERSION (first run only)"
+    GOBIN="$GOBIN_DIR" go install "github.com/zegl/kube-score/cmd/kube-score@$KUBE_SCORE_VERSION" || die "kube-score install failed"
   fi
 }
 

@@ -84,13 +84,13 @@ function checkPodSecurity(render) {
 
 const hasQuantity = (r, kind, what) => r?.[kind]?.[what] !== undefined && r[kind][what] !== null && r[kind][what] !== '';
 
-/** Requests and limits (cpu, memory) on every container; images pinned. */
+/** Requests and limits (cpu, memory, ephemeral-storage) on every container; images pinned. */
 function checkResourcesAndImages(render) {
   const problems = [];
   for (const w of render.workloads()) {
     for (const { c, role } of containersOf(w.spec)) {
       const at = `${w.ref} ${role} ${c.name}`;
-      for (const kind of ['requests', 'limits']) for (const what of ['cpu', 'memory']) if (!hasQuantity(c.resources, kind, what)) problems.push(`${at}: no ${what} ${kind}`);
+      for (const kind of ['requests', 'limits']) for (const what of ['cpu', 'memory', 'ephemeral-storage']) if (!hasQuantity(c.resources, kind, what)) problems.push(`${at}: no ${what} ${kind}`);
       const image = String(c.image ?? '');
       const tag = image.includes('@') ? 'digest' : image.slice(image.lastIndexOf('/') + 1).split(':')[1];
       if (!tag || tag === 'latest') problems.push(`${at}: image ${image} is not pinned to a tag`);
