@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks the local stack, each figure beside its ceiling, in one run.
-#   scripts/bench.sh           full run: each scenario in four 3 s windows alternating with its ceiling,
+#   scripts/bench.sh           full run: each scenario in four 3 s windows (login: 2 s) alternating with its ceiling,
 #                              after a 3 s warm-up; a 1000-order pipeline;
 #                              updates bench/RESULTS.md and bench/results/
 #   scripts/bench.sh --quick   a few seconds, to keep the harness working (the test command runs it);

@@ -1,6 +1,6 @@
 /**
  * Dead-letter queue tool for operators, shipped in the image:
- *   kubectl exec deploy/<fullname>-integration-service -- node dist/cli/dlq.js <command>
+ *   kubectl -n <ns> exec deploy/<fullname>-integration-service -- node dist/cli/dlq.js <command>
  */
 import { z } from 'zod';
 import { env, loadConfig } from '@ecommerce/service-kit';

@@ -1,6 +1,6 @@
 /**
  * Outbox tool for operators, shipped in the image:
- *   kubectl exec deploy/order-service -- node dist/cli/outbox.js <command>
+ *   kubectl -n <ns> exec deploy/<fullname>-order-service -- node dist/cli/outbox.js <command>
  * It reads only DATABASE_URL.
  */
 import { loadConfig } from '@ecommerce/service-kit';
