@@ -9,10 +9,12 @@
 #      checksums, NetworkPolicy reachability, a kube-linter subset); the validator's self-test
 #   4. which pods roll when configuration or Secrets change
 #   5. the smoke-test runner against stub services
-#   6. the Minikube scripts: their control flow with recording stand-ins for minikube, kubectl, helm
+#   6. the in-cluster broker's per-service users (the rendered definitions) against a live RabbitMQ,
+#      with the services' own messaging code
+#   7. the Minikube scripts: their control flow with recording stand-ins for minikube, kubectl, helm
 #      and docker (they cannot run for real here), bash -n and shellcheck
-#   7. kube-linter, when it is installed
-#   8. kube-score on every rendering of step 3
+#   8. kube-linter, when it is installed
+#   9. kube-score on every rendering of step 3
 # Sourced helpers come from scripts/lib/provision.sh (helm, helm-unittest and kube-score are installed on demand).
 # The services' dist/config.js must be built (scripts/test-all.sh builds before calling this).
 set -euo pipefail
@@ -174,7 +176,12 @@ section "5. the smoke-test runner (files/run-smoke.js) with newman against stub 
 if out="$(node scripts/chart/run-smoke.test.js 2>&1)"; then echo "$out"; else echo "$out"; ko "run-smoke.js"; fi
 
 # ---------------------------------------------------------------------------------------------
-section "6. shell scripts"
+section "6. the broker's per-service users (rendered definitions.json) against a live RabbitMQ"
+ensure_rabbitmq
+if out="$(node scripts/chart/broker-permissions.test.js "$work/defaults.yaml" 2>&1)"; then echo "$out"; else echo "$out"; ko "broker permissions"; fi
+
+# ---------------------------------------------------------------------------------------------
+section "7. shell scripts"
 scripts=(scripts/minikube-up.sh scripts/minikube-down.sh scripts/chart/minikube-common.sh scripts/chart/minikube-scripts.test.sh scripts/test-chart.sh)
 for s in "${scripts[@]}"; do
   if bash -n "$s"; then ok "bash -n $s"; else ko "bash -n $s"; fi
@@ -191,7 +198,7 @@ else
 fi
 
 # ---------------------------------------------------------------------------------------------
-section "7. kube-linter"
+section "8. kube-linter"
 if command -v kube-linter >/dev/null; then
   for f in "$work"/*.yaml; do
     case "$f" in *base.yaml | *changed.yaml) continue ;; esac
@@ -199,12 +206,12 @@ if command -v kube-linter >/dev/null; then
   done
 else
   # golang.stackrox.io/kube-linter is refused (403) by the module proxy on the machines this runs on.
-  ok "kube-linter is not installed: skipped; the validator's re-implemented subset ran in step 3" \
+  ok "kube-linter is not installed: skipped; the validator's re-implemented subset ran in step 3, kube-score runs in step 9" \
     "(go install golang.stackrox.io/kube-linter/cmd/kube-linter@v0.7.2 where the module proxy serves it)"
 fi
 
 # ---------------------------------------------------------------------------------------------
-section "8. kube-score $KUBE_SCORE_VERSION (every rendering; a warning fails too)"
+section "9. kube-score $KUBE_SCORE_VERSION (every rendering; a warning fails too)"
 # Skipped checks, and why:
 #   container-image-pull-policy  it wants Always; scripts/minikube-up.sh builds the images into the
 #                                node, where Always would look for them in a registry (tags are pinned)

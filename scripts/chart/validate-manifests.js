@@ -37,22 +37,28 @@ function goJson(value) {
 }
 const sha256 = (text) => crypto.createHash('sha256').update(text).digest('hex');
 
-/** checksum/config and checksum/secret are the sums of what the pod actually reads, in this render. */
+/**
+ * checksum/config and checksum/secret are the sums of what the pod actually reads, in this render:
+ * required on the four services, checked wherever else a pod carries them (the broker's).
+ */
 function checkChecksumValues(render) {
   const problems = [];
-  for (const component of Object.keys(SERVICES)) {
-    const w = render.serviceWorkload(component);
-    if (!w) continue;
+  const services = new Set(Object.keys(SERVICES).map((c) => render.serviceWorkload(c)?.ref).filter(Boolean));
+  for (const w of render.workloads()) {
+    if (!services.has(w.ref) && !('checksum/secret' in w.annotations || 'checksum/config' in w.annotations)) continue;
     const container = w.spec.containers[0];
-    const cmName = container.envFrom?.find((e) => e.configMapRef)?.configMapRef.name;
+    const cmName = container.envFrom?.find((e) => e.configMapRef)?.configMapRef.name ?? w.spec.volumes?.find((v) => v.configMap)?.configMap.name;
     const cm = render.find('ConfigMap', cmName);
     if (cm && w.annotations['checksum/config'] !== sha256(goJson(cm.data ?? {}))) problems.push(`${w.ref}: checksum/config does not match ${refOf(cm)}`);
-    // Only the keys the pod reads: a change to any other key must not roll it.
+    // Only the keys the pod reads (its env, its Secret volumes' items): a change to any other key must not roll it.
     const read = {};
-    for (const e of container.env ?? []) {
-      const ref = e.valueFrom?.secretKeyRef;
-      const data = (ref && render.find('Secret', ref.name)?.data) ?? {};
-      if (ref && ref.key in data) read[`${ref.name}/${ref.key}`] = data[ref.key];
+    const refs = [
+      ...(container.env ?? []).map((e) => e.valueFrom?.secretKeyRef).filter(Boolean),
+      ...(w.spec.volumes ?? []).flatMap((v) => (v.secret?.items ?? []).map((item) => ({ name: v.secret.secretName, key: item.key }))),
+    ];
+    for (const ref of refs) {
+      const data = render.find('Secret', ref.name)?.data ?? {};
+      if (ref.key in data) read[`${ref.name}/${ref.key}`] = data[ref.key];
     }
     if (w.annotations['checksum/secret'] !== sha256(goJson(read))) {
       problems.push(`${w.ref}: checksum/secret does not match the Secret keys it reads (${Object.keys(read).sort().join(', ') || 'none rendered'})`);

@@ -144,10 +144,42 @@ values, copied into <fullname>-postgresql, or from an existing Secret).
 {{- end }}
 {{- end }}
 
+{{/*
+The key of a service's broker URL: in-cluster each service has a user of its own (<service>-url),
+an external broker gives both services its one URL. Takes (dict "root" $ "service" "order-service").
+*/}}
 {{- define "ecommerce.rabbitmq.urlKey" -}}
-{{- if and (not .Values.rabbitmq.enabled) .Values.rabbitmq.external.existingSecret }}
-{{- .Values.rabbitmq.external.existingSecretKey }}
+{{- $mq := .root.Values.rabbitmq }}
+{{- if $mq.enabled }}{{ .service }}-url
+{{- else if $mq.external.existingSecret }}{{ $mq.external.existingSecretKey }}
 {{- else }}rabbitmq-url{{ end }}
+{{- end }}
+
+{{/*
+The in-cluster broker's users and permissions (RabbitMQ definitions, imported at every boot; see
+rabbitmq/configmap.yaml): `ecommerce`, the administrator, for operators, and one user per service
+allowed what its code does and nothing else, on the names the code uses. order-service's outbox
+relay declares and publishes to the topic exchange ecommerce.orders; integration-service declares
+that exchange too, declares, binds and consumes its queues integration-service.*, and re-publishes
+retries and dead letters (and its DLQ tool, replays) to them through the default exchange.
+scripts/chart/broker-permissions.test.js runs both services' messaging code against a live broker
+with exactly these permissions. Takes (dict "passwords" (dict "ecommerce" … "order-service" … "integration-service" …)).
+*/}}
+{{- define "ecommerce.rabbitmq.definitions" -}}
+{{- $exchange := "ecommerce\\.orders" }}
+{{- $queues := "integration-service\\..+" }}
+{{- $users := list }}
+{{- range $user, $password := .passwords }}
+{{- $users = append $users (dict "name" $user "password" $password "tags" (ternary (list "administrator") (list) (eq $user "ecommerce"))) }}
+{{- end }}
+{{- $permissions := list
+  (dict "user" "ecommerce" "vhost" "/" "configure" ".*" "write" ".*" "read" ".*")
+  (dict "user" "order-service" "vhost" "/" "configure" (printf "^%s$" $exchange) "write" (printf "^%s$" $exchange) "read" "^$")
+  (dict "user" "integration-service" "vhost" "/"
+    "configure" (printf "^(%s|%s)$" $exchange $queues)
+    "write" (printf "^(%s|amq\\.default)$" $queues)
+    "read" (printf "^(%s|%s)$" $exchange $queues)) }}
+{{- toJson (dict "users" $users "vhosts" (list (dict "name" "/")) "permissions" $permissions) }}
 {{- end }}
 
 {{/*
