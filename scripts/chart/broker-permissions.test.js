@@ -33,17 +33,20 @@ function renderedDefinitions(file) {
   return JSON.parse(Buffer.from(secret.data['definitions.json'], 'base64').toString('utf8'));
 }
 
-/** The services' users and permissions, moved to a vhost and user names of this run's own. */
+/** The rendered definitions, whole, with a vhost and user names of this run's own. */
 function isolated(definitions, prefix) {
-  const users = definitions.users.filter((u) => SERVICES.includes(u.name));
-  const permissions = definitions.permissions.filter((p) => SERVICES.includes(p.user));
-  assert.equal(users.length, SERVICES.length, 'a user for each service');
-  assert.equal(permissions.length, SERVICES.length, 'permissions for each service');
-  for (const u of users) assert.deepEqual(u.tags, [], `${u.name} has no management tags`);
+  for (const service of SERVICES) {
+    const user = definitions.users.find((u) => u.name === service);
+    assert.ok(user, `a user for ${service}`);
+    assert.deepEqual(user.tags, [], `${service} has no management tags`);
+    assert.ok(definitions.permissions.some((p) => p.user === service), `permissions for ${service}`);
+  }
+  assert.deepEqual(definitions.users.find((u) => u.name === 'ecommerce')?.tags, ['administrator'], 'the administrator');
+  assert.deepEqual(definitions.vhosts, [{ name: '/' }]);
   return {
-    users: users.map((u) => ({ ...u, name: `${prefix}-${u.name}` })),
+    users: definitions.users.map((u) => ({ ...u, name: `${prefix}-${u.name}` })),
     vhosts: [{ name: prefix }],
-    permissions: permissions.map((p) => ({ ...p, user: `${prefix}-${p.user}`, vhost: prefix })),
+    permissions: definitions.permissions.map((p) => ({ ...p, user: `${prefix}-${p.user}`, vhost: prefix })),
   };
 }
 
@@ -69,7 +72,7 @@ async function imported(definitions, vhost) {
   // The import runs asynchronously.
   for (let i = 0; i < 100; i++) {
     const rows = (() => { try { return ctl('list_permissions', '-p', vhost).trim().split('\n').filter((l) => l && !l.startsWith('user')); } catch { return []; } })();
-    if (rows.length === SERVICES.length) return;
+    if (rows.length === definitions.permissions.length) return;
     await sleep(200);
   }
   throw new Error(`the definitions were not imported into ${vhost} within 20 s`);
@@ -97,8 +100,8 @@ async function main() {
   const file = process.argv[2];
   const prefix = `chart-permissions-${crypto.randomBytes(4).toString('hex')}`;
   const definitions = isolated(renderedDefinitions(file), prefix);
-  const url = (service) => {
-    const user = definitions.users.find((u) => u.name === `${prefix}-${service}`);
+  const url = (name) => {
+    const user = definitions.users.find((u) => u.name === `${prefix}-${name}`);
     return `amqp://${encodeURIComponent(user.name)}:${encodeURIComponent(user.password)}@${process.env.RABBITMQ_HOST ?? '127.0.0.1'}:5672/${encodeURIComponent(prefix)}`;
   };
   const results = [];
@@ -164,6 +167,13 @@ async function main() {
       assert.equal(message && message.properties.messageId, 'dead-1');
     });
 
+    await check('the administrator may do anything, for operators', async () => {
+      const admin = await amqp.connect(url('ecommerce'));
+      connections.push(admin);
+      const channel = await admin.createChannel();
+      await channel.assertQueue('operator.scratch', { autoDelete: true });
+      await channel.deleteQueue('operator.scratch');
+    });
     await check('integration-service may not publish order events', () =>
       refused(integration, 'publish to the exchange', async (ch) => {
         ch.publish(ORDER_EVENTS_EXCHANGE, 'order.paid', Buffer.from('{}'));

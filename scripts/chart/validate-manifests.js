@@ -39,13 +39,15 @@ const sha256 = (text) => crypto.createHash('sha256').update(text).digest('hex');
 
 /**
  * checksum/config and checksum/secret are the sums of what the pod actually reads, in this render:
- * required on the four services, checked wherever else a pod carries them (the broker's).
+ * required on the four services and on every pod that mounts a Secret the chart renders (the
+ * broker's definitions), checked wherever else a pod carries them.
  */
 function checkChecksumValues(render) {
   const problems = [];
   const services = new Set(Object.keys(SERVICES).map((c) => render.serviceWorkload(c)?.ref).filter(Boolean));
   for (const w of render.workloads()) {
-    if (!services.has(w.ref) && !('checksum/secret' in w.annotations || 'checksum/config' in w.annotations)) continue;
+    const mountsRenderedSecret = (w.spec.volumes ?? []).some((v) => v.secret && render.find('Secret', v.secret.secretName));
+    if (!services.has(w.ref) && !mountsRenderedSecret && !('checksum/secret' in w.annotations || 'checksum/config' in w.annotations)) continue;
     const container = w.spec.containers[0];
     const cmName = container.envFrom?.find((e) => e.configMapRef)?.configMapRef.name ?? w.spec.volumes?.find((v) => v.configMap)?.configMap.name;
     const cm = render.find('ConfigMap', cmName);

@@ -63,6 +63,7 @@ const CASES = [
   ['a stale secret checksum', (r) => { byComponent(r, 'Secret', 'postgresql').data['orders-database-url'] = 'Y2hhbmdlZA=='; }, 'order-service: checksum/secret does not match'],
   ['no secret checksum', (r) => { delete byComponent(r, 'Deployment', 'integration-service').spec.template.metadata.annotations['checksum/secret']; }, 'integration-service: checksum/secret does not match'],
   ['stale broker definitions', (r) => { byComponent(r, 'Secret', 'rabbitmq').data['definitions.json'] = 'e30='; }, 'rabbitmq: checksum/secret does not match'],
+  ['no broker checksums', (r) => { delete byComponent(r, 'StatefulSet', 'rabbitmq').spec.template.metadata.annotations; }, 'rabbitmq: checksum/secret does not match'],
   ['no startup probe', (r) => { delete container(r, 'integration-service').startupProbe; }, 'no startupProbe'],
   ['readiness on /healthz', (r) => { container(r, 'order-service').readinessProbe.httpGet.path = '/healthz'; }, 'readinessProbe does not GET /readyz'],
   ['a probe on the internal port', (r) => { container(r, 'product-service').livenessProbe.httpGet.port = 'internal'; }, 'livenessProbe is not on the public port 3002'],

@@ -158,10 +158,12 @@ an external broker gives both services its one URL. Takes (dict "root" $ "servic
 {{/*
 The in-cluster broker's users and permissions (RabbitMQ definitions, imported at every boot; see
 rabbitmq/configmap.yaml): `ecommerce`, the administrator, for operators, and one user per service
-allowed what its code does and nothing else, on the names the code uses. order-service's outbox
-relay declares and publishes to the topic exchange ecommerce.orders; integration-service declares
+allowed what its code does, on the names the code uses. order-service's outbox relay declares and
+publishes to the topic exchange ecommerce.orders, and reads nothing; integration-service declares
 that exchange too, declares, binds and consumes its queues integration-service.*, and re-publishes
-retries and dead letters (and its DLQ tool, replays) to them through the default exchange.
+retries and dead letters (and its DLQ tool, replays) to them through the default exchange. RabbitMQ
+checks a publish to the default exchange against amq.default, not the queue it names, so that
+user could publish to any queue of the vhost; the only queues there are its own.
 scripts/chart/broker-permissions.test.js runs both services' messaging code against a live broker
 with exactly these permissions. Takes (dict "passwords" (dict "ecommerce" … "order-service" … "integration-service" …)).
 */}}
