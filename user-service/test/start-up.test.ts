@@ -70,7 +70,7 @@ describe('database preparation at start-up', () => {
   it('leaves login_attempts as the previous release upserts it, so its replicas keep signing in during a rolling update', async () => {
     const ds = await connect(await freshDatabase());
     await runMigrationsExclusively(ds, logger, MIGRATION_LOCK_KEY);
-    // The previous release's statement, word for word but for the window.
+    // An upsert keyed as the previous release keys it (by email alone), as its replicas still send.
     const previousUpsert = `INSERT INTO login_attempts AS a (email, attempts, window_started_at) VALUES ($1, 1, now())
       ON CONFLICT (email) DO UPDATE SET attempts = a.attempts + 1 RETURNING attempts`;
     expect(await ds.query(previousUpsert, ['rolling@example.com'])).toEqual([{ attempts: 1 }]);

@@ -1,5 +1,5 @@
 import pino, { type Logger, type DestinationStream } from 'pino';
-import { isAxiosError } from 'axios';
+import axios, { isAxiosError } from 'axios';
 import { currentRequestId } from './request-context';
 
 export type { Logger } from 'pino';
@@ -40,7 +40,7 @@ function serializeError(err: Error): Record<string, unknown> {
   for (const field of DATA_BEARING_ERROR_FIELDS) delete out[field];
   if (isAxiosError(err)) {
     for (const field of HTTP_CLIENT_ERROR_FIELDS) delete out[field];
-    Object.assign(out, { method: err.config?.method, url: `${err.config?.baseURL ?? ''}${err.config?.url ?? ''}`, status: err.response?.status });
+    Object.assign(out, { method: err.config?.method, url: err.config && axios.getUri(err.config), status: err.response?.status });
   }
   return out;
 }

@@ -100,8 +100,8 @@ export class RabbitBroker extends EventEmitter {
   }
 
   /**
-   * Resolves once RabbitMQ has confirmed the message. With `mandatory` (and a messageId) a message
-   * no queue takes rejects with UnroutableMessageError, so the caller can keep it for later.
+   * Resolves once RabbitMQ has confirmed the message. With `mandatory` (which needs a messageId) a
+   * message no queue takes rejects with UnroutableMessageError, so the caller can keep it for later.
    */
   async publish(exchange: string, routingKey: string, content: Buffer, options: Options.Publish = {}): Promise<void> {
     const channel = this.publisher;
@@ -129,7 +129,7 @@ export class RabbitBroker extends EventEmitter {
       }
     });
     // RabbitMQ sends basic.return before the confirm, so by now we know whether it was routed.
-    if (options.mandatory && options.messageId && this.returned.delete(options.messageId)) {
+    if (options.mandatory && this.returned.delete(options.messageId!)) {
       throw new UnroutableMessageError(exchange, routingKey);
     }
   }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { badRequest, type ErrorDetail } from '../errors/app-error';
 
-export type RequestPart = 'body' | 'query' | 'params' | 'headers';
+const REQUEST_PARTS = ['params', 'query', 'headers', 'body'] as const;
+export type RequestPart = (typeof REQUEST_PARTS)[number];
 
 function describe(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') return `unknown field(s): ${issue.keys.join(', ')}`;
@@ -60,9 +61,9 @@ export function validateRequest(
   schemas: Partial<Record<RequestPart, z.ZodType | undefined>>,
   values: Record<RequestPart, unknown>,
 ): Record<RequestPart, unknown> {
-  const parsed: Record<RequestPart, unknown> = { params: undefined, query: undefined, headers: undefined, body: undefined };
+  const parsed = {} as Record<RequestPart, unknown>;
   const bad: { part: RequestPart; details: ErrorDetail[] }[] = [];
-  for (const part of ['params', 'query', 'headers', 'body'] as const) {
+  for (const part of REQUEST_PARTS) {
     const schema = schemas[part];
     if (!schema) continue;
     const checked = check(schema, values[part], part);

@@ -36,11 +36,13 @@ export class LoginAttemptRepository implements LoginAttemptStore {
     );
   }
 
+  /** One statement, so a successful sign-in pays one round trip for both counts. */
   async reset(email: string, client: string): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      await manager.query(`DELETE FROM login_attempts_by_client WHERE email = $1 AND client = $2`, [email, client]);
-      await manager.query(`DELETE FROM login_attempts WHERE email = $1`, [email]);
-    });
+    await this.dataSource.query(
+      `WITH by_client AS (DELETE FROM login_attempts_by_client WHERE email = $1 AND client = $2)
+       DELETE FROM login_attempts WHERE email = $1`,
+      [email, client],
+    );
   }
 
   async deleteExpired(windowSeconds: number): Promise<number> {

@@ -9,10 +9,9 @@ const IPV6_CLIENT_PREFIX = 64;
 export function clientKey(address: string | undefined): string | undefined {
   const bare = address?.split('%')[0];
   if (!bare || !isIP(bare)) return undefined;
-  const parsed = ipaddr.parse(bare);
+  // process(): an IPv4-mapped IPv6 address comes back as the IPv4 one.
+  const parsed = ipaddr.process(bare);
   if (parsed.kind() === 'ipv4') return parsed.toString();
-  const v6 = parsed as ipaddr.IPv6;
-  if (v6.isIPv4MappedAddress()) return v6.toIPv4Address().toString();
   return `${ipaddr.IPv6.networkAddressFromCIDR(`${bare}/${IPV6_CLIENT_PREFIX}`).toString()}/${IPV6_CLIENT_PREFIX}`;
 }
 

@@ -5,7 +5,6 @@ import { loginBody, refreshTokenBody, tokenPairSchema } from './user.schemas';
 
 const TAGS = ['sessions'];
 
-
 /** Sign-in, token refresh and sign-out. None needs an access token. */
 export function sessionsRoutes(sessions: Sessions): ApiRouter {
   return new ApiRouter()
@@ -20,6 +19,7 @@ export function sessionsRoutes(sessions: Sessions): ApiRouter {
         400: { description: 'missing email or password (VALIDATION_FAILED)' },
         401: { description: 'unknown email or wrong password, indistinguishably (INVALID_CREDENTIALS)' },
         429: { description: 'too many attempts for this account from this address, or from all addresses together; see Retry-After (TOO_MANY_ATTEMPTS)' },
+        503: { description: 'too many password hashes in progress at once; see Retry-After (SERVICE_UNAVAILABLE)' },
       },
       handler: async (ctx, { body }) => {
         ctx.body = await sessions.login(body.email, body.password, clientAddress(ctx));

@@ -23,6 +23,7 @@ export function usersRoutes(accounts: Accounts, sessions: Sessions): ApiRouter {
         201: { description: 'the new user', schema: userSchema },
         400: { description: 'invalid email, name, or a password shorter than 8 characters (VALIDATION_FAILED)' },
         409: { description: 'the email already has an account, compared case-insensitively (EMAIL_TAKEN)' },
+        503: { description: 'too many password hashes in progress at once; see Retry-After (SERVICE_UNAVAILABLE)' },
       },
       handler: async (ctx, { body }) => {
         ctx.status = 201;
