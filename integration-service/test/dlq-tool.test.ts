@@ -65,6 +65,7 @@ describe('the dead-letter queue tool', () => {
     const shown = JSON.parse(lines.join('\n'));
     expect(shown).toMatchObject({ messageId: 'm-2', reason: 'exhausted', attempts: 5, body: { data: { orderId: 'order-m-2' } } });
     expect((await run('show', 'nope')).code).toBe(1);
+    expect(await queued(deadLetterQueueName(DEFAULT_TOPOLOGY))).toBe(2);
   });
 
   it('replays one message to the work queue with its attempts reset', async () => {

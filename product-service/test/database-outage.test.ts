@@ -1,3 +1,4 @@
+import { ConnectionString } from 'mongodb-connection-string-url';
 import { eventually, startTcpProxy, testMongoUrl, type TcpProxy } from '@ecommerce/service-kit/testing';
 import { createMongoClient } from '../src/data-access/mongo-client';
 import { startProductService, type ProductService } from './harness';
@@ -5,7 +6,8 @@ import { startProductService, type ProductService } from './harness';
 // MongoDB behind a TCP hop the test can cut, reached with the service's own client settings
 // (server selection gives up after 5 s), as a database that restarts or fails over. A hop stands
 // in for one plain mongodb:// server only: not for a replica set's several hosts, SRV or TLS.
-const plainServer = /^mongodb:\/\/[^,/]+(\/[^?]*)?(\?(?!.*\b(tls|ssl)=true).*)?$/.test(testMongoUrl());
+const configured = new ConnectionString(testMongoUrl());
+const plainServer = !configured.isSRV && configured.hosts.length === 1 && !['tls', 'ssl'].some((option) => configured.searchParams.get(option) === 'true');
 const SKIP_REASON = 'skipped: MONGODB_URL names several hosts, SRV or TLS, which a TCP hop in front of one server cannot stand in for';
 
 let proxy: TcpProxy;

@@ -24,29 +24,29 @@ export async function fulfilOrder(store: OrderStore, orderId: string, status: Or
 /**
  * integration-service's verdict on a PAID order once stock was (or could not be) committed:
  * CONFIRMED, or REFUNDED with the payment given back. Being told the current status again
- * (a redelivered event) changes nothing and says so (`repeated`); any other move is 409.
+ * (a redelivered event) changes nothing and says so (`replayed`); any other move is 409.
  */
 export async function settlePaidOrder(
   deps: OrderDeps,
   orderId: string,
   status: OrderStatus,
   reason: string | null,
-): Promise<{ order: Order; repeated: boolean }> {
+): Promise<{ order: Order; replayed: boolean }> {
   if (status === 'CONFIRMED') {
     const confirmed = await moveWithoutLock(deps.store, orderId, status, reason);
-    if (confirmed) return { order: confirmed, repeated: false };
+    if (confirmed) return { order: confirmed, replayed: false };
   }
   const settled = await deps.store.transaction(async (tx) => {
     const order = await tx.lockOrder(orderId);
     if (!order) throw notFound('Order not found');
     const settling = status === 'CONFIRMED' || status === 'REFUNDED';
-    if (settling && order.status === status) return { order, repeated: true };
+    if (settling && order.status === status) return { order, replayed: true };
     if (!settling || order.status !== 'PAID') {
       throw invalidState(order, status, `Only a PAID order can become CONFIRMED or REFUNDED; this one is ${order.status}`);
     }
     // A refund itself comes after the commit (refunds-due.ts).
     const moved = status === 'REFUNDED' ? await moveOwingRefund(tx, order, status, reason) : await transition(tx, order, status, reason);
-    return { order: moved, repeated: false };
+    return { order: moved, replayed: false };
   });
   // A repeat finds the order REFUNDED, perhaps still owed its refund: it waits for, or makes, that refund too.
   return settled.order.refundDue ? { ...settled, order: await refundNow(deps, settled.order) } : settled;

@@ -1,5 +1,6 @@
 import { notFound, type Page } from '@ecommerce/service-kit';
 import {
+  distinctProductIds,
   isProductId,
   withoutDeletion,
   type CategoryCount,
@@ -79,7 +80,7 @@ export class Catalog {
   }
 
   private async inOrder(ids: string[]): Promise<ProductRecord[]> {
-    const wanted = [...new Set(ids.filter(isProductId).map((id) => id.toLowerCase()))];
+    const wanted = distinctProductIds(ids);
     if (!wanted.length) return [];
     const byId = new Map((await this.store.findByIds(wanted)).map((record) => [record.id, record]));
     return wanted.flatMap((id) => byId.get(id) ?? []);

@@ -55,6 +55,9 @@ const OBJECT_ID = /^[0-9a-f]{24}$/i;
 /** Product ids are MongoDB ObjectId hex strings; anything else names no product (404, never a query). */
 export const isProductId = (id: string): boolean => OBJECT_ID.test(id);
 
+/** The product ids among `ids`, each once, in the order first named (hex is case-insensitive). */
+export const distinctProductIds = (ids: string[]): string[] => [...new Set(ids.filter(isProductId).map((id) => id.toLowerCase()))];
+
 /** Two decimals; 0 while nobody has rated the product (ratingCount says so). */
 export const ratingAverage = ({ count, sum }: RatingTotals): number => (count > 0 ? Math.round((sum / count) * 100) / 100 : 0);
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { schemas } from '@ecommerce/service-kit';
-import { PRODUCT_SORTS, isProductId } from '../domain/product';
+import { PRODUCT_SORTS, distinctProductIds, isProductId } from '../domain/product';
 
 /**
  * A product id in a path: any string, since a malformed id is a 404 (decided by the domain), never a
@@ -19,7 +19,7 @@ export const productIdList = z
   .string()
   .transform((value) => value.split(',').map((id) => id.trim()).filter(Boolean))
   .pipe(z.array(z.string().refine(isProductId, 'must be a product id (24 hexadecimal characters)')).min(1, 'name at least one product id'))
-  .transform((ids) => [...new Set(ids.map((id) => id.toLowerCase()))])
+  .transform(distinctProductIds)
   .pipe(z.array(z.string()).max(100, 'at most 100 distinct ids'));
 
 const imageUrl = z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).max(2048, 'must be at most 2048 characters');

@@ -63,9 +63,11 @@ export class DeadLetterTool {
     return (await this.take(limit)).map(describe);
   }
 
-  /** Looks as far as replay does (REPLAY_LIMIT), so what replay can find, show finds too. */
+  /** Looks as far as replay does (REPLAY_LIMIT), so what replay can find, show finds too; stops at the message. */
   async show(messageId: string): Promise<DeadLetter | undefined> {
-    return (await this.list(REPLAY_LIMIT)).find((d) => d.messageId === messageId);
+    const taken = await this.take(REPLAY_LIMIT, (m) => m.properties.messageId === messageId);
+    const last = taken.at(-1);
+    return last?.properties.messageId === messageId ? describe(last) : undefined;
   }
 
   /**
@@ -130,12 +132,14 @@ export class DeadLetterTool {
     await this.connection.close().catch(() => undefined);
   }
 
-  private async take(limit: number): Promise<GetMessage[]> {
+  /** Up to `limit` messages, unacknowledged; with `until`, none after the first it accepts. */
+  private async take(limit: number, until?: (m: GetMessage) => boolean): Promise<GetMessage[]> {
     const taken: GetMessage[] = [];
     while (taken.length < limit) {
       const message = await this.channel.get(deadLetterQueueName(this.topology), { noAck: false });
       if (!message) break;
       taken.push(message);
+      if (until?.(message)) break;
     }
     return taken;
   }

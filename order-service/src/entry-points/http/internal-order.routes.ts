@@ -21,9 +21,9 @@ export function internalOrderRoutes(deps: OrderDeps): ApiRouter {
       409: { description: 'Not PAID (INVALID_STATE)' },
     },
     handler: async (ctx, { params, body }) => {
-      const { order, repeated } = await settlePaidOrder(deps, params.id, body.status, body.reason ?? null);
+      const { order, replayed } = await settlePaidOrder(deps, params.id, body.status, body.reason ?? null);
       // As for a replayed create: the answer is the order as it is, and this request changed nothing.
-      if (repeated) ctx.set('Idempotent-Replayed', 'true');
+      if (replayed) ctx.set('Idempotent-Replayed', 'true');
       ctx.body = toOrderResource(order);
     },
   });
