@@ -201,10 +201,14 @@ else
 fi
 
 # ---------------------------------------------------------------------------------------------
+# Steps 8 and 9 lint the renderings of step 3 (not step 4's before/after pairs).
+renderings=()
+for f in "$work"/*.yaml; do
+  case "$f" in *base.yaml | *changed.yaml) ;; *) renderings+=("$f") ;; esac
+done
 section "8. kube-linter"
 if command -v kube-linter >/dev/null; then
-  for f in "$work"/*.yaml; do
-    case "$f" in *base.yaml | *changed.yaml) continue ;; esac
+  for f in "${renderings[@]}"; do
     if out="$(kube-linter lint --config scripts/chart/kube-linter.yaml "$f" 2>&1)"; then ok "kube-linter $(basename "$f")"; else ko "kube-linter $(basename "$f")"; echo "$out"; fi
   done
 else
@@ -223,8 +227,7 @@ section "9. kube-score $KUBE_SCORE_VERSION (every rendering; a warning fails too
 #   pod-networkpolicy            only in the rendering with networkPolicy.enabled=false, which
 #                                asks for no NetworkPolicies
 # Per-object exceptions are `kube-score/ignore` annotations (ecommerce.imageUserAnnotations).
-for f in "$work"/*.yaml; do
-  case "$f" in *base.yaml | *changed.yaml) continue ;; esac
+for f in "${renderings[@]}"; do
   skip=(--ignore-test container-image-pull-policy)
   case "$(basename "$f")" in *values-ha* | *autoscaling*) ;; *) skip+=(--ignore-test deployment-replicas) ;; esac
   case "$(basename "$f")" in NetworkPolicies-off*) skip+=(--ignore-test pod-networkpolicy) ;; esac

@@ -148,14 +148,17 @@ ensure_mongodb() {
   fi
 }
 
+# go install <package>@<version> unless <binary> was built from <module> at that version (a binary
+# built by `go install` may report only part of its version, e.g. helm's "v3.16"; its module's is exact).
+go_install_pinned() { # binary module package version
+  [ "$(go version -m "$1" 2>/dev/null | awk -v module="$2" '$1 == "mod" && $2 == module {print $3}')" = "$4" ] && return 0
+  go_env_for_installs
+  log "installing $3@$4 (first run only)"
+  GOBIN="$GOBIN_DIR" go install "$3@$4" || die "go install $3@$4 failed"
+}
+
 ensure_helm() {
-  # A helm built by `go install` reports only "v3.16"; its module version is the exact one.
-  if [ "$(go version -m "$(command -v helm 2>/dev/null || echo /nonexistent)" 2>/dev/null |
-    awk '$1 == "mod" && $2 == "helm.sh/helm/v3" {print $3}')" != "$HELM_VERSION" ]; then
-    go_env_for_installs
-    log "installing helm $HELM_VERSION (first run only)"
-    GOBIN="$GOBIN_DIR" go install "helm.sh/helm/v3/cmd/helm@$HELM_VERSION" || die "helm install failed"
-  fi
+  go_install_pinned "$(command -v helm 2>/dev/null || echo /nonexistent)" helm.sh/helm/v3 helm.sh/helm/v3/cmd/helm "$HELM_VERSION"
   local plugin_dir
   plugin_dir="$(helm env HELM_PLUGINS)/helm-unittest"
   if ! grep -q "version: \"${HELM_UNITTEST_VERSION#v}\"" "$plugin_dir/plugin.yaml" 2>/dev/null || [ ! -x "$plugin_dir/untt" ]; then
@@ -180,12 +183,7 @@ YAML
 # kube-score: an independent linter of the chart's renderings, beside the validator's re-implemented
 # subset of kube-linter's checks (kube-linter itself is refused by the module proxy here).
 ensure_kube_score() {
-  if [ "$(go version -m "$GOBIN_DIR/kube-score" 2>/dev/null |
-    awk '$1 == "mod" && $2 == "github.com/zegl/kube-score" {print $3}')" != "$KUBE_SCORE_VERSION" ]; then
-    go_env_for_installs
-    log "installing kube-score $KUBE_SCORE_VERSION (first run only)"
-    GOBIN="$GOBIN_DIR" go install "github.com/zegl/kube-score/cmd/kube-score@$KUBE_SCORE_VERSION" || die "kube-score install failed"
-  fi
+  go_install_pinned "$GOBIN_DIR/kube-score" github.com/zegl/kube-score github.com/zegl/kube-score/cmd/kube-score "$KUBE_SCORE_VERSION"
 }
 
 # True while the services of scripts/local-up.sh run; callers that find them running leave them be.

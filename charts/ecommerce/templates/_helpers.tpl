@@ -125,6 +125,14 @@ seccompProfile:
 {{- end }}
 
 {{/*
+checksum/config: sha256 of a ConfigMap's data as this release renders it, so a config change rolls
+the pods that read it. Takes (dict "root" $ "path" "<component>/configmap.yaml").
+*/}}
+{{- define "ecommerce.configChecksum" -}}
+{{- (include (print .root.Template.BasePath "/" .path) .root | fromYaml).data | toJson | sha256sum }}
+{{- end }}
+
+{{/*
 Annotations of a workload that runs a third-party image as that image's own user (its
 <component>.securityContext value, e.g. PostgreSQL's 70): the image's files and entrypoint belong
 to that user, so it keeps a UID below the 10000 that kube-score asks for.

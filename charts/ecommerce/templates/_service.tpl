@@ -34,7 +34,7 @@ spec:
   template:
     metadata:
       annotations:
-        checksum/config: {{ (include (print $root.Template.BasePath "/" .component "/configmap.yaml") $root | fromYaml).data | toJson | sha256sum }}
+        checksum/config: {{ include "ecommerce.configChecksum" (dict "root" $root "path" (print .component "/configmap.yaml")) }}
         checksum/secret: {{ include "ecommerce.secretsChecksum" (dict "root" $root "secretEnv" .secretEnv) }}
         {{- with $v.podAnnotations }}
         {{- toYaml . | nindent 8 }}
