@@ -13,7 +13,7 @@ const { alternatingLoops } = require('./lib/stats');
 const ceilings = require('./lib/ceilings');
 const { orderPipeline, pipelineStages } = require('./lib/pipeline');
 const { readStackCpu, servicePid: pidOf } = require('./lib/process-cpu');
-const { writeResults, updateResultsFile, checkRows } = require('./lib/report');
+const { writeResults, updateResultsFile, checkRows, PAIRED_CEILING } = require('./lib/report');
 
 const quick = process.argv.includes('--quick');
 const mode = quick ? 'quick' : 'full';
@@ -129,7 +129,7 @@ async function main() {
         scenario: options, ceiling: { url: bareKoa.url, pid: bareKoa.pid }, connections: M.connections, durationS: M.windowS, warmupS: M.warmupS, rounds: M.rounds,
       });
       bareKoaWindows.push(...windows.ceiling);
-      add(scenario, result, 'bare Koa (alternating)', ceiling, target);
+      add(scenario, result, PAIRED_CEILING, ceiling, target);
     };
     // What a fixed amount of a service's own work costs against the ceiling on this machine, so a
     // missed ratio can be told apart from a machine that charges more for the same work (RESULTS.md, step 31).
@@ -188,9 +188,9 @@ async function main() {
   const official = !quick && process.env.BENCH_STACK === 'fresh';
   const resultsDir = official ? path.join(__dirname, 'results') : path.join(__dirname, `../.local/reports/bench-${quick ? 'quick' : 'running-stack'}`);
   const table = writeResults(resultsDir, runInfo);
-  const resultsFile = official ? path.join(__dirname, 'RESULTS.md') : path.join(resultsDir, 'RESULTS.md');
-  if (!official) fs.copyFileSync(path.join(__dirname, 'RESULTS.md'), resultsFile);
-  updateResultsFile(resultsFile, runInfo, table);
+  const committed = path.join(__dirname, 'RESULTS.md');
+  if (official) updateResultsFile(committed, runInfo, table);
+  else updateResultsFile(path.join(resultsDir, 'RESULTS.md'), runInfo, table, { from: committed, chart: 'throughput.svg' });
   process.stdout.write(`\n${table}\n`);
   if (!official) log(`figures written to ${path.relative(repoRoot, resultsDir)}/, not bench/RESULTS.md`);
 }

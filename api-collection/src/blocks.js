@@ -35,7 +35,7 @@ const pollUntil = (title, check, { expectedStatus = 200, tries = 60, delayMs = 2
   `  pm.execution.setNextRequest(pm.info.requestId);`,
   `} else {`,
   `  pm.collectionVariables.unset(key);`,
-  `  pm.test('status is ${expectedStatus}', () => pm.response.to.have.status(${expectedStatus}));`,
+  `  ${status(expectedStatus)}`,
   `  pm.test(${JSON.stringify(title)}, () => pm.expect(done, 'gave up after ' + (n + 1) + ' tries; last answer: ' + JSON.stringify(body)).to.eql(true));`,
   `}`,
 ];

@@ -92,7 +92,7 @@ async function createAndPay({ urls, customers, productIds, count, concurrency })
  * The whole pipeline: throughput, latency from payment to order.confirmed, and CPU per order by
  * process (`readCpu`: a reading per part of the stack, as process-cpu's readStackCpu gives).
  */
-async function orderPipeline({ urls, rabbitUrl, customers, productIds, count, warmup, concurrency, timeoutMs, readCpu }) {
+async function orderPipeline({ urls, rabbitUrl, customers, productIds, count, warmup = 0, concurrency, timeoutMs, readCpu }) {
   const events = await observeOrderEvents(rabbitUrl, ['order.confirmed']);
   try {
     // Discarded: the first orders would otherwise pay for cold routes, pools and the worker's first calls.

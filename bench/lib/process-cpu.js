@@ -106,12 +106,15 @@ function readStackCpu(repoRoot) {
   }
   const classify = classifier(repoRoot);
   for (const pid of pids) {
-    let part;
+    let cmdline;
     try {
-      part = classify(pid, fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' '));
+      cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
     } catch {
       continue; // the process ended between the listing and the read
     }
+    const part = classify(pid, cmdline);
+    // Outside the stack, only a process with no command line left may be one of its zombies.
+    if (!part && cmdline !== '') continue;
     const fields = statFields(pid);
     // An ended process its parent has not waited for yet (a zombie) has no command line left: it is
     // kept, unnamed, so its CPU is still counted (cpuPerUnit names it after the earlier reading).

@@ -2,7 +2,7 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { checkRows, updateResultsFile, markdownTable } = require('../lib/report');
+const { checkRows, updateResultsFile, markdownTable, PAIRED_CEILING } = require('../lib/report');
 
 const NAMES = [
   'ceiling: PostgreSQL single-row insert', 'ceiling: RabbitMQ publish+consume (confirmed, persistent)', 'ceiling: Argon2id verify (same parameters)',
@@ -13,7 +13,7 @@ const NAMES = [
 const PAIRED = ['calibration', 'GET', 'POST /internal'];
 const whole = () => NAMES.map((scenario) => ({
   scenario, rps: 100, p50Ms: 1, p99Ms: 2,
-  ...(PAIRED.some((p) => scenario.startsWith(p)) ? { ceilingName: 'bare Koa (alternating)', ceiling: 200, ratio: 0.5, serverCpuUsPerRequest: 50, ceilingCpuUsPerRequest: 25 } : { ceilingName: null, ceiling: null, ratio: null }),
+  ...(PAIRED.some((p) => scenario.startsWith(p)) ? { ceilingName: PAIRED_CEILING, ceiling: 200, ratio: 0.5, serverCpuUsPerRequest: 50, ceilingCpuUsPerRequest: 25 } : { ceilingName: null, ceiling: null, ratio: null }),
   ...(scenario.startsWith('order pipeline') ? { cpuMsPerOrder: { 'order-service': 2 } } : {}),
 }));
 
@@ -59,5 +59,20 @@ describe('a run is checked before it is reported', () => {
     expect(text).toMatch(/^# Benchmarks\n\nintro\n\n<!-- latest-full-run:start -->\n## Latest full run\n\n2026-11-22T00:00:00.000Z — 2 × test CPU\n\n\| scenario \|/);
     expect(text).toContain('| GET /api/products/:id | 100.0 | 1.0 | 2.0 | bare Koa (alternating) | 200.0 | 50% |');
     expect(text).toMatch(/<!-- latest-full-run:end -->\n\n## Analysis\n$/);
+  });
+
+  it('writes a copy elsewhere from the committed file, with the chart beside it, leaving the committed one alone', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-report-'));
+    const committed = path.join(dir, 'RESULTS.md');
+    const original = '# Benchmarks\n\n<!-- latest-full-run:start -->\nold table\n<!-- latest-full-run:end -->\n\n## Analysis\n';
+    fs.writeFileSync(committed, original);
+    const copy = path.join(dir, 'quick', 'RESULTS.md');
+    fs.mkdirSync(path.dirname(copy));
+    const run = { date: '2026-11-22T00:00:00.000Z', machine: '2 × test CPU', rows: whole() };
+    updateResultsFile(copy, run, markdownTable(run.rows), { from: committed, chart: 'throughput.svg' });
+    expect(fs.readFileSync(committed, 'utf8')).toBe(original);
+    const text = fs.readFileSync(copy, 'utf8');
+    expect(text).toContain('![throughput beside ceiling](throughput.svg)\n<!-- latest-full-run:end -->\n\n## Analysis\n');
+    expect(text).not.toContain('old table');
   });
 });

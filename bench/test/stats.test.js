@@ -13,7 +13,7 @@ describe('the figures a run reports', () => {
   it('pools windows by their calls over their time, and p50/p99 over every call, not per window', () => {
     const fast = { total: 4, seconds: 1, latencies: [1, 1, 1, 1] };
     const slow = { total: 2, seconds: 2, latencies: [9, 10] };
-    // The median of the two windows' medians would be 1 or 9.5; of all six calls it is 1; the worst window's p99 would be 10 either way.
+    // Per window the medians are 1, 9.5 and 3.5, and the median of those would be 3.5; over all ten calls it is 2.
     expect(pooled([fast, slow, { total: 4, seconds: 1, latencies: [2, 3, 4, 5] }])).toEqual({ rps: 10 / 4, p50Ms: 2, p99Ms: 10, total: 10 });
   });
 
